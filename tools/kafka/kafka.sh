@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Local single-node Apache Kafka (KRaft) from Maven Central jars, without Docker.
+#
+#   tools/kafka/kafka.sh up      start it unless a broker already answers on the port
+#   tools/kafka/kafka.sh down    stop the broker this script started (and only that one)
+#   tools/kafka/kafka.sh status  say whether a broker answers
+#
+# Settings (environment): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
+# KAFKA_HOME (.kafka in the repository: jars, data, logs, pid), KAFKA_START_TIMEOUT (120 s).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+port="${KAFKA_PORT:-9092}"
+cport="${KAFKA_CONTROLLER_PORT:-9093}"
+home="${KAFKA_HOME:-$root/.kafka}"
+timeout="${KAFKA_START_TIMEOUT:-120}"
+libs="$home/libs"
+pidfile="$home/kafka.pid"
+log="$home/kafka.log"
+
+answers() {  # true when something accepts TCP connections on the broker port
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+}
+
+fetch_jars() {
+  if [ -f "$libs/.complete" ]; then return; fi
+  echo "kafka: resolving Apache Kafka jars from Maven Central into $libs (once)"
+  rm -rf "$libs"; mkdir -p "$libs"
+  mvn -B -q -f "$here/pom.xml" dependency:copy-dependencies \
+      -DoutputDirectory="$libs" -DincludeScope=runtime
+  touch "$libs/.complete"
+}
+
+write_config() {
+  mkdir -p "$home/data"
+  cat > "$home/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=localhost:$cport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://localhost:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$home/data
+num.partitions=4
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+log.retention.hours=168
+PROPS
+  cat > "$home/log4j2.properties" <<LOG
+status = error
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = $log
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = file
+logger.kafka.name = kafka
+logger.kafka.level = INFO
+logger.apache.name = org.apache.kafka
+logger.apache.level = WARN
+LOG
+}
+
+java_run() {
+  java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
+       -Dlog4j2.configurationFile="$home/log4j2.properties" -cp "$libs/*" "$@"
+}
+
+up() {
+  if answers; then echo "kafka: a broker already answers on localhost:$port; leaving it alone"; return; fi
+  command -v java >/dev/null || { echo "kafka: java 17+ is required" >&2; exit 1; }
+  fetch_jars
+  write_config
+  if [ ! -f "$home/data/meta.properties" ]; then
+    java_run kafka.tools.StorageTool format --standalone -t "$(java_run kafka.tools.StorageTool random-uuid)" \
+      -c "$home/server.properties" --ignore-formatted >/dev/null
+  fi
+  nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
+       -Dlog4j2.configurationFile="$home/log4j2.properties" -cp "$libs/*" \
+       kafka.Kafka "$home/server.properties" >"$home/kafka.stdout" 2>&1 &
+  echo $! > "$pidfile"
+  echo "kafka: starting (pid $(cat "$pidfile"), log $log)"
+  local waited=0
+  until answers; do
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      echo "kafka: the broker exited during start-up; last lines of its logs:" >&2
+      tail -n 30 "$home/kafka.stdout" "$log" >&2 || true
+      rm -f "$pidfile"; exit 1
+    fi
+    if [ "$waited" -ge "$timeout" ]; then echo "kafka: no answer on port $port after ${timeout}s" >&2; exit 1; fi
+    sleep 1; waited=$((waited + 1))
+  done
+  # The port opens before the broker has registered with its controller; wait for that too.
+  until grep -q "Kafka Server started\|\[KafkaRaftServer nodeId=1\] Kafka Server started" "$log" 2>/dev/null; do
+    if [ "$waited" -ge "$timeout" ]; then echo "kafka: broker did not finish starting in ${timeout}s" >&2; exit 1; fi
+    sleep 1; waited=$((waited + 1))
+  done
+  echo "kafka: ready on localhost:$port after ~${waited}s"
+}
+
+down() {
+  if [ ! -f "$pidfile" ]; then echo "kafka: nothing started by this script"; return; fi
+  local pid; pid="$(cat "$pidfile")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fi
+    echo "kafka: stopped (pid $pid)"
+  else
+    echo "kafka: pid $pid was not running"
+  fi
+  rm -f "$pidfile"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) if answers; then echo "kafka: answering on localhost:$port"; else echo "kafka: not answering"; exit 1; fi ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac
