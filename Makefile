@@ -1,0 +1,45 @@
+# orderguard — `make demo` and `make test` set everything up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: help venv demo test test-unit lint typecheck bench kafka-up kafka-down clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+venv: $(STAMP)  ## create .venv and install orderguard with its dev tools
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@rm -f $(VENV)/.installed-* && touch $@
+
+demo: venv  ## run the pipeline on a simulated marketplace day (starts a local broker if needed)
+	tools/with-kafka.sh $(BIN)/orderguard demo $(DEMO_ARGS)
+
+test: venv  ## unit, component and integration tests against a real broker
+	ORDERGUARD_REQUIRE_KAFKA=1 tools/with-kafka.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-unit: venv  ## tests that need no broker
+	$(BIN)/python -m pytest tests/unit tests/component $(PYTEST_ARGS)
+
+lint: venv  ## ruff, and mypy --strict on the pure core
+	$(BIN)/ruff check .
+	$(BIN)/mypy schemas/event.py schemas/alert.py streams/core
+
+bench: venv  ## benchmarks (ratios against baselines measured in the same run)
+	tools/with-kafka.sh $(BIN)/python -m bench
+
+kafka-up:  ## start a local single-node Kafka (KRaft) on localhost:9092 from Maven jars
+	tools/kafka/kafka.sh up
+
+kafka-down:  ## stop the local Kafka started by kafka-up
+	tools/kafka/kafka.sh down
+
+clean:  ## remove the venv, the local broker's data and demo files
+	-tools/kafka/kafka.sh down
+	rm -rf $(VENV) .kafka demo .orderguard *.duckdb

@@ -1,0 +1,91 @@
+"""Read-only SQL for users: through a running worker's /sql endpoint, else on the file itself."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from analytics.store import QueryResult, Store, StoreBusy
+from streams.errors import OrderguardError
+
+
+class QueryFailed(OrderguardError):  # noqa: N818
+    """The query was refused or failed."""
+
+
+def query_worker(url: str, sql: str, token: str | None = None, timeout: float = 60) -> QueryResult:
+    """POST the query to a worker's ``/sql`` endpoint.
+
+    Raises:
+        ConnectionError: no worker answers at ``url`` (callers fall back to the file).
+        QueryFailed: the worker answered with an error.
+    """
+    request = urllib.request.Request(  # noqa: S310 - the URL is the configured worker
+        f"{url.rstrip('/')}/sql", data=orjson.dumps({"sql": sql}), method="POST",
+        headers={"Content-Type": "application/json",
+                 **({"Authorization": f"Bearer {token}"} if token else {})},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            body = orjson.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            reason = orjson.loads(exc.read())["error"]
+        except Exception:  # noqa: BLE001
+            reason = exc.reason
+        if exc.code == 503:
+            raise ConnectionError(reason) from None
+        raise QueryFailed(str(reason)) from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise ConnectionError(str(exc)) from None
+    return QueryResult(body["columns"], [tuple(r) for r in body["rows"]])
+
+
+def query_file(path: Path, sql: str) -> QueryResult:
+    """Open the DuckDB file read-only and run the query (works when no worker holds it)."""
+    if not path.exists():
+        raise QueryFailed(f"no analytics store at {path} (run a worker first, or set ORDERGUARD_DUCKDB)")
+    try:
+        store = Store(path, read_only=True)
+    except StoreBusy:
+        raise QueryFailed(
+            f"{path} is held by a worker whose /sql endpoint did not answer; "
+            "set ORDERGUARD_WEB_PORT to that worker's port"
+        ) from None
+    try:
+        return store.query(sql)
+    except OrderguardError:
+        raise
+    except Exception as exc:
+        raise QueryFailed(str(exc).splitlines()[0]) from None
+    finally:
+        store.close()
+
+
+def run_sql(url: str, path: Path, sql: str, token: str | None = None) -> QueryResult:
+    """Ask the running worker first; with none, read the file directly."""
+    try:
+        return query_worker(url, sql, token)
+    except ConnectionError:
+        return query_file(path, sql)
+
+
+def format_table(result: QueryResult, max_width: int = 60) -> str:
+    """Render rows as an aligned text table."""
+    def cell(value: Any) -> str:
+        text = "NULL" if value is None else str(value)
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    rows = [[cell(v) for v in row] for row in result.rows]
+    widths = [len(c) for c in result.columns]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    line = "  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)

@@ -1,0 +1,200 @@
+"""The analytics store: one DuckDB file, written in Arrow batches by a single writer."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+import pyarrow as pa
+
+from analytics.migrations import migrate
+from streams.errors import OrderguardError
+
+
+class StoreBusy(OrderguardError):  # noqa: N818
+    """Another process holds the DuckDB file (DuckDB allows one writer process)."""
+
+
+class ReadOnlyViolation(OrderguardError):  # noqa: N818
+    """A query that is not a plain read."""
+
+
+READ_ONLY_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+
+_EVENT_COLUMNS = (
+    "event_id", "type", "occurred_at", "marketplace", "seller_id", "order_id",
+    "buyer_id", "amount", "currency", "actor", "reason",
+)
+_ALERT_SCALARS = (
+    "alert_id", "rule_id", "severity", "seller_id", "marketplace", "order_id",
+    "occurred_at", "window_start", "window_end", "explanation", "deadline_at",
+)
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A decoded message with where it came from (for lineage columns)."""
+
+    value: dict[str, Any]
+    partition: int | None = None
+    offset: int | None = None
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Column names and rows of a read query."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def _strings(rows: Sequence[dict[str, Any]], name: str) -> pa.Array:
+    return pa.array([None if r.get(name) is None else str(r[name]) for r in rows], pa.string())
+
+
+def _string_lists(rows: Sequence[dict[str, Any]], name: str) -> pa.Array:
+    return pa.array([[str(x) for x in (r.get(name) or [])] for r in rows], pa.list_(pa.string()))
+
+
+def _numbers(rows: Sequence[dict[str, Any]], name: str) -> pa.Array:
+    return pa.array(
+        [None if r.get(name) is None else float(r[name]) for r in rows], pa.float64()
+    )
+
+
+def _payloads(rows: Sequence[dict[str, Any]]) -> pa.Array:
+    return pa.array([orjson.dumps(r).decode() for r in rows], pa.string())
+
+
+class Store:
+    """Owns the DuckDB connection. Only :meth:`write` changes data; readers get cursors."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusy(f"{self.path} is held by another process: {exc}") from None
+            raise
+        self._write_lock = threading.Lock()
+        if not read_only:
+            migrate(self.con)
+
+    def close(self) -> None:
+        """Checkpoint and close the file."""
+        self.con.close()
+
+    def write(self, events: Sequence[StoredMessage], alerts: Sequence[dict[str, Any]]) -> None:
+        """Insert a batch of events and alerts in one transaction; existing ids are kept."""
+        unique_events = list({m.value["event_id"]: m for m in events}.values())
+        unique_alerts = list({a["alert_id"]: a for a in alerts}.values())
+        with self._write_lock:
+            cur = self.con.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                if unique_events:
+                    self._write_events(cur, unique_events)
+                if unique_alerts:
+                    self._write_alerts(cur, unique_alerts)
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
+
+    @staticmethod
+    def _write_events(cur: duckdb.DuckDBPyConnection, batch: Sequence[StoredMessage]) -> None:
+        values = [m.value for m in batch]
+        columns = {name: _strings(values, name) for name in _EVENT_COLUMNS}
+        columns["payload"] = _payloads(values)
+        columns["kafka_partition"] = pa.array([m.partition for m in batch], pa.int32())
+        columns["kafka_offset"] = pa.array([m.offset for m in batch], pa.int64())
+        cur.register("event_batch", pa.table(columns))
+        cur.execute(
+            """
+            INSERT INTO events (event_id, type, occurred_at, marketplace, seller_id, order_id,
+                                buyer_id, amount, currency, actor, reason, payload,
+                                kafka_partition, kafka_offset)
+            SELECT event_id, type, CAST(occurred_at AS TIMESTAMPTZ), marketplace, seller_id,
+                   order_id, buyer_id, TRY_CAST(amount AS DECIMAL(18, 4)), currency, actor,
+                   reason, payload, kafka_partition, kafka_offset
+            FROM event_batch
+            ON CONFLICT DO NOTHING
+            """
+        )
+        cur.execute(
+            """
+            INSERT INTO orders
+            SELECT order_id, buyer_id, seller_id, marketplace, CAST(occurred_at AS TIMESTAMPTZ),
+                   TRY_CAST(amount AS DECIMAL(18, 4)), currency
+            FROM event_batch
+            WHERE type = 'order.created' AND order_id IS NOT NULL AND buyer_id IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY occurred_at) = 1
+            ON CONFLICT DO NOTHING
+            """
+        )
+        cur.unregister("event_batch")
+
+    @staticmethod
+    def _write_alerts(cur: duckdb.DuckDBPyConnection, batch: Sequence[dict[str, Any]]) -> None:
+        columns = {name: _strings(batch, name) for name in _ALERT_SCALARS}
+        columns["rule_version"] = pa.array([int(a["rule_version"]) for a in batch], pa.int32())
+        columns["observed"] = _numbers(batch, "observed")
+        columns["threshold"] = _numbers(batch, "threshold")
+        for name in ("buyer_ids", "evidence_event_ids", "recommended_actions"):
+            columns[name] = _string_lists(batch, name)
+        columns["payload"] = _payloads(batch)
+        cur.register("alert_batch", pa.table(columns))
+        cur.execute(
+            """
+            INSERT INTO alerts (alert_id, rule_id, rule_version, severity, buyer_ids, seller_id,
+                                marketplace, order_id, occurred_at, window_start, window_end,
+                                observed, threshold, evidence_event_ids, explanation,
+                                recommended_actions, deadline_at, payload)
+            SELECT alert_id, rule_id, rule_version, severity, buyer_ids, seller_id, marketplace,
+                   order_id, CAST(occurred_at AS TIMESTAMPTZ),
+                   CAST(window_start AS TIMESTAMPTZ), CAST(window_end AS TIMESTAMPTZ),
+                   observed, threshold, evidence_event_ids, explanation, recommended_actions,
+                   CAST(deadline_at AS TIMESTAMPTZ), payload
+            FROM alert_batch
+            ON CONFLICT DO NOTHING
+            """
+        )
+        cur.unregister("alert_batch")
+
+    def query(self, sql: str, params: Iterable[Any] | None = None) -> QueryResult:
+        """Run read-only SQL (SELECT / EXPLAIN only) on a cursor of its own and roll it back."""
+        cur = self.con.cursor()
+        try:
+            check_read_only(cur, sql)
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                rel = cur.execute(sql, list(params) if params else None)
+                columns = [d[0] for d in rel.description or []]
+                rows = rel.fetchall()
+            finally:
+                cur.execute("ROLLBACK")
+            return QueryResult(columns, rows)
+        finally:
+            cur.close()
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Raise ReadOnlyViolation unless every statement in ``sql`` is a SELECT or EXPLAIN."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise ReadOnlyViolation(f"cannot parse query: {str(exc).splitlines()[0]}") from None
+    if not statements:
+        raise ReadOnlyViolation("empty query")
+    for statement in statements:
+        if statement.type not in READ_ONLY_TYPES:
+            name = str(statement.type).rsplit(".", 1)[-1]
+            raise ReadOnlyViolation(f"only SELECT queries are allowed here, not {name}")

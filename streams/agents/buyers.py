@@ -1,0 +1,36 @@
+"""Buyers stage (key: buyer_id): event-time windows folded by the pure core; rules -> alerts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from streams import topics
+from streams.agents.wiring import Wiring
+from streams.core.buyers import step_buyer
+
+
+def register(w: Wiring) -> None:
+    """Add the buyers agent and its window table to the app."""
+    windows = w.app.Table(
+        "buyer-windows", default=None, key_serializer="json", value_serializer="json",
+        partitions=w.settings.partitions,
+    )
+
+    @w.app.agent(w.buyer_events, name="buyers", concurrency=1)
+    async def buyers(stream: Any) -> None:
+        async for ev in stream.events():
+            msg = ev.message
+            try:
+                event = orjson.loads(ev.value)
+                buyer = event["buyer_id"]
+                new_state, alerts = step_buyer(windows.get(buyer), event, w.rules)
+                windows[buyer] = new_state
+                for alert in alerts:
+                    await w.publish_alert(alert)
+            except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
+                await w.dead_letter(
+                    ev.value, topic=topics.BUYER_EVENTS, partition=msg.partition,
+                    offset=msg.offset, stage="buyers", exc=exc, key=ev.key,
+                )

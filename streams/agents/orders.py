@@ -1,0 +1,42 @@
+"""Orders stage (key: order_id): dedupe, order state, buyer resolution; re-keys by buyer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from schemas.event import validate_event
+from streams import topics
+from streams.agents.wiring import JSON_HEADERS, Wiring
+from streams.core.orders import step_order
+
+
+def register(w: Wiring) -> None:
+    """Add the orders agent and its state table to the app."""
+    state = w.app.Table(
+        "order-state", default=None, key_serializer="json", value_serializer="json",
+        partitions=w.settings.partitions,
+    )
+
+    @w.app.agent(w.events, name="orders", concurrency=1)
+    async def orders(stream: Any) -> None:
+        async for ev in stream.events():
+            msg = ev.message
+            try:
+                event = validate_event(orjson.loads(ev.value))
+                if not event.get("order_id"):  # a buyer.message without an order
+                    forwards = [event]
+                else:
+                    new_state, forwards = step_order(state.get(event["order_id"]), event)
+                    state[event["order_id"]] = new_state
+                for out in forwards:
+                    await w.buyer_events.send(
+                        key=out["buyer_id"].encode(), value=orjson.dumps(out),
+                        headers=JSON_HEADERS,
+                    )
+            except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
+                await w.dead_letter(
+                    ev.value, topic=topics.EVENTS, partition=msg.partition, offset=msg.offset,
+                    stage="orders", exc=exc, key=ev.key,
+                )

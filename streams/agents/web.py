@@ -1,0 +1,111 @@
+"""HTTP views: webhook ingest, read-only SQL on the analytics store, and a health summary."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from aiohttp import web as aioweb
+from faust.web import Request, Response, View
+
+from analytics.store import ReadOnlyViolation
+from streams import topics
+from streams.agents.wiring import Wiring
+from streams.errors import BadSignature, InvalidEvent
+from streams.ingest import MAX_BODY, parse_generic
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def _json(view: View, body: Any, status: int = 200) -> Response:
+    return view.bytes(
+        orjson.dumps(body, default=_default), content_type="application/json", status=status
+    )
+
+
+def register(w: Wiring) -> None:
+    """Add the HTTP views to the app."""
+    app = w.app
+
+    @app.page("/webhooks/{platform}")
+    class Webhook(View):
+        """POST a platform's webhook: 202 accepted, 401 bad signature, 413, 422 malformed."""
+
+        async def post(self, request: Request, platform: str) -> Response:
+            try:
+                body = await request.read()
+            except aioweb.HTTPRequestEntityTooLarge:
+                return _json(self, {"error": f"body over {MAX_BODY} bytes"}, 413)
+            if len(body) > MAX_BODY:
+                return _json(self, {"error": f"body over {MAX_BODY} bytes"}, 413)
+            try:
+                if platform != "generic":
+                    return _json(self, {"error": f"unknown platform {platform!r}"}, 404)
+                parsed = parse_generic(body)
+            except BadSignature as exc:
+                return _json(self, {"error": str(exc)}, 401)
+            except InvalidEvent as exc:
+                await w.dead_letter(
+                    body, topic=f"http:/webhooks/{platform}", partition=None, offset=None,
+                    stage="ingest", exc=exc,
+                )
+                return _json(self, {"error": str(exc)}, 422)
+            # 202 only once the broker has acknowledged every event (acks=all).
+            acks = [await w.events.send(
+                key=str(e.get("order_id") or e["buyer_id"]).encode(),
+                value=orjson.dumps(e), headers=[("content-type", b"application/json")],
+            ) for e in parsed.events]
+            await asyncio.gather(*acks)
+            return _json(self, {"accepted": len(parsed.events)}, 202)
+
+    @app.page("/sql")
+    class Sql(View):
+        """POST {"sql": "..."}: read-only query on the store held by this worker's sink."""
+
+        async def post(self, request: Request) -> Response:
+            token = w.settings.sql_token
+            if token:
+                given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+                if not hmac.compare_digest(given.encode(), token.encode()):
+                    return _json(self, {"error": "missing or wrong bearer token"}, 401)
+            elif request.remote not in LOOPBACK:
+                return _json(self, {"error": "SQL is served to localhost only"}, 403)
+            sink = w.sink
+            if sink is None or sink.store is None:
+                return _json(self, {"error": "this worker does not hold the analytics store"}, 503)
+            try:
+                sql = orjson.loads(await request.read())["sql"]
+                result = await asyncio.to_thread(sink.store.query, sql)
+            except (orjson.JSONDecodeError, KeyError, TypeError):
+                return _json(self, {"error": 'send a JSON body {"sql": "SELECT ..."}'}, 400)
+            except ReadOnlyViolation as exc:
+                return _json(self, {"error": str(exc)}, 403)
+            except Exception as exc:  # noqa: BLE001 - a bad query is the caller's error
+                return _json(self, {"error": str(exc).splitlines()[0]}, 400)
+            return _json(self, {"columns": result.columns, "rows": result.rows})
+
+    @app.page("/health")
+    class Health(View):
+        """Liveness and what the sink has stored so far."""
+
+        async def get(self, request: Request) -> Response:
+            sink = w.sink
+            return _json(self, {
+                "status": "ok",
+                "topics": [topics.EVENTS, topics.ALERTS],
+                "sink": None if sink is None else {
+                    "holds_store": sink.store is not None,
+                    "events": sink.stored_events,
+                    "alerts": sink.stored_alerts,
+                    "skipped": sink.skipped,
+                },
+            })

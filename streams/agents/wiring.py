@@ -1,0 +1,71 @@
+"""What every stage shares: the app, settings, rules, topics and the dead-letter path."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import faust
+import orjson
+
+from streams import topics
+from streams.core.rules import RuleSet
+from streams.deadletter import deadletter_headers
+from streams.settings import Settings
+
+log = logging.getLogger("orderguard")
+
+JSON_HEADERS = [("content-type", b"application/json")]
+
+
+class Wiring:
+    """Topics and helpers for thin agents; built once per app by :func:`streams.app.create_app`."""
+
+    def __init__(self, app: faust.App, settings: Settings, rules: RuleSet) -> None:
+        self.app = app
+        self.settings = settings
+        self.rules = rules
+        raw: dict[str, Any] = {
+            "key_type": bytes,
+            "value_type": bytes,
+            "key_serializer": "raw",
+            "value_serializer": "raw",
+            "partitions": settings.partitions,
+        }
+        self.events = app.topic(topics.EVENTS, **raw)
+        self.buyer_events = app.topic(topics.BUYER_EVENTS, **raw)
+        self.alerts = app.topic(topics.ALERTS, **raw)
+        self.deadletter = app.topic(topics.DEADLETTER, **raw)
+        self.sink: Any = None  # the SinkService, when this worker runs one
+
+    async def publish_event(self, event: dict[str, Any]) -> None:
+        """Send a canonical event to ``orderguard.events``, keyed per contract."""
+        key = str(event.get("order_id") or event["buyer_id"]).encode()
+        await self.events.send(key=key, value=orjson.dumps(event), headers=JSON_HEADERS)
+
+    async def publish_alert(self, alert: dict[str, Any]) -> None:
+        """Send an alert to ``orderguard.alerts`` keyed by its first buyer."""
+        await self.alerts.send(
+            key=alert["buyer_ids"][0].encode(), value=orjson.dumps(alert), headers=JSON_HEADERS
+        )
+
+    async def dead_letter(
+        self,
+        raw: bytes | None,
+        *,
+        topic: str,
+        partition: int | None,
+        offset: int | None,
+        stage: str,
+        exc: BaseException,
+        key: bytes | None = None,
+    ) -> None:
+        """Send the original bytes, unchanged, to ``orderguard.deadletter`` and log one line."""
+        log.warning(
+            "dead-lettered %s[%s]@%s at stage %s: %s: %s",
+            topic, partition, offset, stage, type(exc).__name__, exc,
+        )
+        headers = deadletter_headers(
+            topic=topic, partition=partition, offset=offset, stage=stage, exc=exc
+        )
+        await self.deadletter.send(key=key, value=raw or b"", headers=headers)

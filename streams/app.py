@@ -1,0 +1,58 @@
+"""The Faust app factory: topics, tables, stages, webhook views and the DuckDB sink."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import faust
+
+from streams.core.rules import load_rules
+from streams.settings import Settings
+
+_app: faust.App | None = None
+
+
+def create_app(settings: Settings) -> faust.App:
+    """Build a worker app for ``settings``; nothing is read from the environment here."""
+    from streams.agents import buyers, orders, sink, web
+    from streams.agents.wiring import Wiring
+
+    app = faust.App(
+        settings.app_id,
+        broker=f"kafka://{settings.kafka}",
+        store="memory://",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=1,
+        web_host=settings.web_host,
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        datadir=str(settings.data_dir),
+        producer_acks=-1,
+        # Stateful stages process one event at a time, in order (faust-streaming #606).
+        stream_wait_empty=False,
+        consumer_auto_offset_reset="earliest",
+        web_in_thread=False,
+        logging_config=None,
+    )
+    wiring = Wiring(app, settings, load_rules(settings.rules))
+    orders.register(wiring)
+    buyers.register(wiring)
+    web.register(wiring)
+    if settings.sink_enabled:
+        sink.register(wiring)
+    app.orderguard = wiring  # type: ignore[attr-defined]
+    return app
+
+
+def get_app() -> faust.App:
+    """The app for ``faust -A streams.app worker``, built once from the environment."""
+    global _app
+    if _app is None:
+        _app = create_app(Settings.from_env())
+    return _app
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return get_app()
+    raise AttributeError(name)

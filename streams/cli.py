@@ -1,0 +1,260 @@
+"""The ``orderguard`` command line: thin commands over library calls (contracts.md §3)."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from streams.errors import OrderguardError
+from streams.settings import Settings
+
+
+class CliError(click.ClickException):
+    """A one-line error; exit code 2."""
+
+    exit_code = 2
+
+
+class Group(click.Group):
+    """Translate orderguard's errors into one clear line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OrderguardError as exc:
+            raise CliError(str(exc)) from None
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except OrderguardError as exc:
+        raise CliError(str(exc)) from None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="orderguard")
+def main() -> None:
+    """orderguard: catch malicious marketplace orders as they happen.
+
+    Settings come from the environment: ORDERGUARD_KAFKA (localhost:9092),
+    ORDERGUARD_DUCKDB (./orderguard.duckdb), ORDERGUARD_WEB_PORT (6066),
+    ORDERGUARD_RULES (packaged defaults). See README.md.
+    """
+
+
+@main.command()
+@click.option("--web-port", type=int, help="HTTP port (default ORDERGUARD_WEB_PORT or 6066).")
+@click.option("--loglevel", default="info", show_default=True)
+def worker(web_port: int | None, loglevel: str) -> None:
+    """Run the streaming pipeline: webhook ingest, orders/buyers stages, DuckDB sink.
+
+    \b
+    Example:
+        ORDERGUARD_KAFKA=localhost:9092 orderguard worker --web-port 6066
+    """
+    from faust.worker import Worker
+
+    from streams.app import create_app
+    from streams.kafka_admin import ensure_topics
+
+    settings = _settings()
+    if web_port:
+        settings = dataclasses.replace(settings, web_port=web_port)
+    ensure_topics(settings.kafka, settings.partitions)
+    Worker(create_app(settings), loglevel=loglevel).execute_from_commandline()
+
+
+@main.command()
+@click.argument("events_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def produce(events_file: str) -> None:
+    """Publish canonical events (JSON Lines) to orderguard.events, keyed by order id.
+
+    Every line is checked first; a bad line stops the command before anything is sent.
+
+    \b
+    Example:
+        orderguard simulate --seed 7 > day.jsonl && orderguard produce day.jsonl
+    """
+    from streams.jsonl import read_events
+    from streams.kafka_admin import ensure_topics
+    from streams.producer import produce as send
+
+    settings = _settings()
+    events = list(read_events(events_file))
+    ensure_topics(settings.kafka, settings.partitions)
+    count = send(settings.kafka, events)
+    click.echo(f"produced {count} events to orderguard.events", err=True)
+
+
+@main.command()
+@click.argument("events_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
+              help="Rules file (TOML); default: ORDERGUARD_RULES or the packaged defaults.")
+@click.option("--progress/--no-progress", default=None,
+              help="Report progress on stderr (default: when stderr is a terminal).")
+def replay(events_file: str, rules_file: str | None, progress: bool | None) -> None:
+    """Run the stream's detection code over a JSON Lines file; print alerts as JSON Lines.
+
+    Events are processed in file order (= arrival order). Same input, same alerts, same
+    alert ids as the streaming pipeline. Invalid lines are reported on stderr and skipped,
+    as the stream dead-letters them.
+
+    \b
+    Example:
+        orderguard replay day.jsonl --rules rules.toml > alerts.jsonl
+    """
+    from streams.core.replay import Replay
+    from streams.core.rules import load_rules
+    from streams.jsonl import read_events
+
+    settings = _settings()
+    rules = load_rules(Path(rules_file) if rules_file else settings.rules)
+    engine = Replay(rules)
+    out = sys.stdout.buffer
+    show = sys.stderr.isatty() if progress is None else progress
+    started, count, alerts = time.perf_counter(), 0, 0
+    for event in read_events(events_file, on_error="skip"):
+        for alert in engine.feed(event):
+            out.write(orjson.dumps(alert) + b"\n")
+            alerts += 1
+        count += 1
+        if show and count % 100_000 == 0:
+            click.echo(f"replay: {count} events, {alerts} alerts", err=True)
+    out.flush()
+    if show:
+        elapsed = time.perf_counter() - started
+        click.echo(f"replay: {count} events, {alerts} alerts in {elapsed:.1f}s", err=True)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table",
+              show_default=True)
+def sql(query: str, fmt: str) -> None:
+    """Run read-only SQL on the analytics store; works while a worker is running.
+
+    With a worker up, the query goes to its /sql endpoint (localhost only, or a bearer
+    token from ORDERGUARD_SQL_TOKEN); otherwise the DuckDB file is opened read-only.
+    Tables: events (one row per event_id), orders, alerts (one row per alert_id);
+    views: events_resolved, buyer_risk.
+
+    \b
+    Example:
+        orderguard sql "SELECT rule_id, count(*) FROM alerts GROUP BY ALL"
+    """
+    from analytics.client import format_table, run_sql
+
+    settings = _settings()
+    result = run_sql(settings.web_url, settings.duckdb, query, settings.sql_token)
+    if fmt == "table":
+        click.echo(format_table(result))
+    elif fmt == "jsonl":
+        for row in result.rows:
+            click.echo(orjson.dumps(dict(zip(result.columns, row, strict=True)), default=str))
+    else:
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+
+
+@main.command()
+def report() -> None:
+    """Print the summary: events in, alerts by rule, riskiest buyers with their explanation."""
+    from analytics.client import run_sql
+    from analytics.report import summary
+
+    s = _settings()
+    click.echo(summary(lambda q: run_sql(s.web_url, s.duckdb, q, s.sql_token)))
+
+
+@main.command()
+@click.option("--follow", is_flag=True, help="Keep printing alerts as they arrive.")
+@click.option("--group", help="Consumer group to resume from (default: read from the start).")
+@click.option("--idle-timeout", type=float, default=None,
+              help="With --follow, stop after this many seconds without an alert.")
+def alerts(follow: bool, group: str | None, idle_timeout: float | None) -> None:
+    """Print alerts from orderguard.alerts as JSON Lines (a kafka-python consumer).
+
+    Without --follow, prints what the topic holds and exits.
+
+    \b
+    Example:
+        orderguard alerts --follow | jq .explanation
+    """
+    from streams.follow import follow_alerts
+
+    settings = _settings()
+    timeout = idle_timeout if follow else (idle_timeout or 3.0)
+    for alert in follow_alerts(settings.kafka, group=group, idle_timeout_s=timeout):
+        click.echo(orjson.dumps(alert))
+
+
+@main.command()
+@click.option("--platform", required=True, help="shopify, stripe, woocommerce, taobao, "
+              "aliexpress or generic.")
+@click.option("--topic", help="The platform's topic, e.g. orders/create (Shopify).")
+@click.argument("body_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def normalize(platform: str, topic: str | None, body_file: str) -> None:
+    """Print the canonical events a raw webhook body becomes, as JSON Lines.
+
+    \b
+    Example:
+        orderguard normalize --platform generic event.json
+    """
+    from streams.ingest import normalize_body
+
+    body = sys.stdin.buffer.read() if body_file == "-" else Path(body_file).read_bytes()
+    parsed = normalize_body(platform, body, topic)
+    for event in parsed.events:
+        click.echo(orjson.dumps(event))
+    if parsed.unknown_topic:
+        raise CliError(f"topic {parsed.unknown_topic!r} is not mapped to canonical events")
+
+
+@main.command()
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--buyers", type=int, default=300, show_default=True)
+@click.option("--days", type=int, default=1, show_default=True)
+def simulate(seed: int, buyers: int, days: int) -> None:
+    """Print simulated marketplace traffic (honest and malicious buyers) as JSON Lines.
+
+    \b
+    Example:
+        orderguard simulate --seed 7 --buyers 300 > day.jsonl
+    """
+    from streams.jsonl import write_lines
+    from streams.simulator import simulate as run
+
+    write_lines(run(seed, buyers=buyers, days=days).events)
+
+
+@main.command()
+@click.option("--seed", type=int, default=None, help="Simulator seed (default: a new one).")
+@click.option("--buyers", type=int, default=300, show_default=True)
+@click.option("--workdir", type=click.Path(file_okay=False), default="demo", show_default=True,
+              help="Where the demo keeps its DuckDB file and worker log.")
+def demo(seed: int | None, buyers: int, workdir: str) -> None:
+    """Run a worker, send a simulated marketplace day through its webhook, print alerts live
+    and a summary from DuckDB, then stop the worker. Needs a broker (`make kafka-up`).
+
+    \b
+    Example:
+        orderguard demo --seed 7 --buyers 300
+    """
+    from streams.demo import run_demo
+
+    run_demo(_settings(), seed if seed is not None else int(time.time()) % 100_000, buyers,
+             Path(workdir), click.echo)
+
+
+if __name__ == "__main__":
+    main()

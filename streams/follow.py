@@ -1,0 +1,52 @@
+"""A downstream consumer of ``orderguard.alerts`` built on kafka-python: the worked example."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+from kafka import KafkaConsumer, TopicPartition
+
+from streams.topics import ALERTS
+
+
+def follow_alerts(
+    bootstrap: str,
+    *,
+    group: str | None = None,
+    from_now: bool = False,
+    idle_timeout_s: float | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Yield alerts from ``orderguard.alerts`` as they arrive.
+
+    Args:
+        bootstrap: Kafka bootstrap servers.
+        group: a consumer group to resume from its committed offsets (committed as you go);
+            by default a throwaway group that reads the topic from the start.
+        from_now: skip what the topic already holds and yield only new alerts.
+        idle_timeout_s: stop after this long without a new alert (None: follow forever).
+    """
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None if from_now else (group or f"orderguard-follow-{uuid.uuid4().hex[:8]}"),
+        auto_offset_reset="earliest",
+        enable_auto_commit=group is not None and not from_now,
+        consumer_timeout_ms=int(idle_timeout_s * 1000) if idle_timeout_s else float("inf"),
+        value_deserializer=orjson.loads,
+    )
+    try:
+        if from_now:
+            partitions = consumer.partitions_for_topic(ALERTS) or set()
+            assigned = [TopicPartition(ALERTS, p) for p in sorted(partitions)]
+            consumer.assign(assigned)
+            consumer.seek_to_end(*assigned)
+            for tp in assigned:  # resolve the end offsets now, before anything new arrives
+                consumer.position(tp)
+        else:
+            consumer.subscribe([ALERTS])
+        for message in consumer:
+            yield message.value
+    finally:
+        consumer.close()

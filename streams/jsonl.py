@@ -1,0 +1,52 @@
+"""JSON Lines in and out: canonical events from files, one clear error per bad line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from schemas.event import validate_event
+from streams.errors import InvalidEvent
+
+
+def read_events(
+    path: Path | str, *, on_error: str = "raise", errors: IO[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield validated canonical events from a JSON Lines file (``-`` is standard input).
+
+    Args:
+        path: the file.
+        on_error: ``"raise"`` stops at the first bad line; ``"skip"`` reports it and goes on.
+        errors: where skipped lines are reported (standard error by default).
+    """
+    stream = sys.stdin.buffer if str(path) == "-" else open(path, "rb")  # noqa: SIM115
+    report = errors or sys.stderr
+    try:
+        for lineno, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                yield validate_event(orjson.loads(line))
+            except (orjson.JSONDecodeError, InvalidEvent) as exc:
+                reason = f"{path}:{lineno}: {str(exc).splitlines()[0]}"
+                if on_error == "raise":
+                    raise InvalidEvent(reason) from None
+                print(f"skipped {reason}", file=report)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def write_lines(values: Iterable[dict[str, Any]], out: IO[bytes] | None = None) -> int:
+    """Write dicts as JSON Lines; return how many were written."""
+    target = out or sys.stdout.buffer
+    count = 0
+    for value in values:
+        target.write(orjson.dumps(value) + b"\n")
+        count += 1
+    target.flush()
+    return count

@@ -1,0 +1,50 @@
+"""Topic administration with kafka-python: create the pipeline's topics before anyone uses them."""
+
+from __future__ import annotations
+
+import time
+
+from kafka import KafkaAdminClient
+from kafka.admin import NewTopic
+from kafka.errors import NoBrokersAvailable, TopicAlreadyExistsError
+
+from streams import topics
+from streams.errors import OrderguardError
+
+PUBLIC_TOPICS = (topics.EVENTS, topics.BUYER_EVENTS, topics.ALERTS, topics.DEADLETTER)
+
+
+class BrokerUnavailable(OrderguardError):  # noqa: N818
+    """No Kafka broker answered at the configured address."""
+
+
+def admin_client(bootstrap: str, timeout_s: float = 30.0) -> KafkaAdminClient:
+    """Connect an admin client, retrying until ``timeout_s`` (a broker may still be starting)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="orderguard-admin")
+        except NoBrokersAvailable:
+            if time.monotonic() > deadline:
+                raise BrokerUnavailable(
+                    f"no Kafka broker answers at {bootstrap} (start one with `make kafka-up`, "
+                    "or set ORDERGUARD_KAFKA)"
+                ) from None
+            time.sleep(0.5)
+
+
+def ensure_topics(bootstrap: str, partitions: int, names: tuple[str, ...] = PUBLIC_TOPICS) -> None:
+    """Create any of ``names`` that do not exist yet (replication factor 1 on a single node)."""
+    admin = admin_client(bootstrap)
+    try:
+        existing = set(admin.list_topics())
+        missing = [n for n in names if n not in existing]
+        if missing:
+            try:
+                admin.create_topics(
+                    [NewTopic(n, num_partitions=partitions, replication_factor=1) for n in missing]
+                )
+            except TopicAlreadyExistsError:
+                pass  # another worker created it first
+    finally:
+        admin.close()

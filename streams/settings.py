@@ -1,0 +1,81 @@
+"""One settings object, built from an injected environment (never read at import time)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from streams.errors import ConfigError
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _secrets(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated secrets (two during a rotation)."""
+    return tuple(s.strip() for s in environ.get(name, "").split(",") if s.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a worker, the CLI and the tests need to know about their environment."""
+
+    kafka: str = "localhost:9092"
+    duckdb: Path = Path("orderguard.duckdb")
+    app_id: str = "orderguard"
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    partitions: int = 4
+    rules: Path | None = None
+    data_dir: Path = Path(".orderguard")
+    sink_enabled: bool = True
+    sink_batch: int = 5000
+    sink_interval_ms: int = 200
+    sql_token: str | None = None
+    secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``ORDERGUARD_*`` variables (``os.environ`` by default)."""
+        env = os.environ if environ is None else environ
+        rules = env.get("ORDERGUARD_RULES")
+        token = env.get("ORDERGUARD_SQL_TOKEN") or None
+        web_host = env.get("ORDERGUARD_WEB_HOST", "127.0.0.1")
+        if web_host not in ("127.0.0.1", "localhost", "::1") and not token:
+            raise ConfigError(
+                "ORDERGUARD_WEB_HOST is not a loopback address: set ORDERGUARD_SQL_TOKEN so the "
+                "/sql endpoint is not open to the network"
+            )
+        return cls(
+            kafka=env.get("ORDERGUARD_KAFKA", "localhost:9092"),
+            duckdb=Path(env.get("ORDERGUARD_DUCKDB", "orderguard.duckdb")),
+            app_id=env.get("ORDERGUARD_APP_ID", "orderguard"),
+            web_host=web_host,
+            web_port=_int(env, "ORDERGUARD_WEB_PORT", 6066),
+            partitions=_int(env, "ORDERGUARD_PARTITIONS", 4),
+            rules=Path(rules) if rules else None,
+            data_dir=Path(env.get("ORDERGUARD_DATA_DIR", ".orderguard")),
+            sink_enabled=env.get("ORDERGUARD_SINK", "1") not in ("0", "false", "no"),
+            sink_batch=_int(env, "ORDERGUARD_SINK_BATCH", 5000),
+            sink_interval_ms=_int(env, "ORDERGUARD_SINK_INTERVAL_MS", 200),
+            sql_token=token,
+            secrets={
+                platform: _secrets(env, f"ORDERGUARD_{platform.upper()}_SECRET")
+                for platform in ("shopify", "stripe", "woocommerce", "taobao", "aliexpress", "generic")
+            },
+        )
+
+    @property
+    def web_url(self) -> str:
+        """Base URL of this worker's HTTP server."""
+        host = "127.0.0.1" if self.web_host in ("0.0.0.0", "::") else self.web_host  # noqa: S104
+        return f"http://{host}:{self.web_port}"

@@ -1,0 +1,114 @@
+"""The DuckDB store on a real file: batches, idempotency, lineage, read-only queries."""
+
+import duckdb
+import pytest
+
+from analytics.client import format_table, query_file
+from analytics.store import ReadOnlyViolation, Store, StoreBusy, StoredMessage
+from streams.errors import OrderguardError
+from tests.factories import make_event
+
+
+def alert(alert_id="a1", buyer="b1", **kw):
+    value = {
+        "alert_id": alert_id, "rule_id": "nonpayment_burst", "rule_version": 1,
+        "severity": "medium", "buyer_ids": [buyer], "seller_id": "s1", "marketplace": "generic",
+        "order_id": None, "occurred_at": "2026-10-03T08:00:00Z",
+        "window_start": "2026-09-26T08:00:00Z", "window_end": "2026-10-03T08:00:00Z",
+        "observed": 3, "threshold": 3, "evidence_event_ids": ["e1", "e2", "e3"],
+        "explanation": "Buyer b1 let 3 orders close unpaid.",
+        "recommended_actions": ["hold_shipment"], "deadline_at": None, "schema_version": 1,
+    }
+    value.update(kw)
+    return value
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "og.duckdb")
+    yield s
+    s.close()
+
+
+def test_a_batch_with_duplicates_stores_each_event_once(store):
+    created = make_event(order="o1", event_id="e1")
+    paid = make_event("order.paid", buyer=None, order="o1", event_id="e2")
+    store.write([StoredMessage(created, 0, 10), StoredMessage(created, 0, 10),
+                 StoredMessage(paid, 1, 11)], [alert(), alert()])
+    store.write([StoredMessage(created, 0, 10)], [alert()])
+    assert store.query("SELECT count(*), count(DISTINCT event_id) FROM events").rows == [(2, 2)]
+    assert store.query("SELECT count(*) FROM alerts").rows == [(1,)]
+
+
+def test_follow_ups_without_buyer_resolve_through_the_orders_table(store):
+    store.write([StoredMessage(make_event("order.closed_unpaid", buyer=None, order="o9",
+                                          event_id="late")),
+                 StoredMessage(make_event(buyer="b7", order="o9", event_id="c9"))], [])
+    rows = store.query("SELECT event_id, buyer_id FROM events_resolved ORDER BY 1").rows
+    assert rows == [("c9", "b7"), ("late", "b7")]
+
+
+def test_amounts_are_exact_decimals_and_extra_fields_are_kept_in_payload(store):
+    store.write([StoredMessage(make_event(amount="1234567.89", event_id="big", tmall_x="y"))], [])
+    amount, extra = store.query(
+        "SELECT amount::VARCHAR, payload->>'tmall_x' FROM events WHERE event_id = 'big'"
+    ).rows[0]
+    assert amount == "1234567.8900"
+    assert extra == "y"
+
+
+def test_alert_lists_and_timestamps_are_queryable(store):
+    store.write([], [alert(buyer_ids=["b1", "b2"])])
+    rows = store.query("SELECT len(buyer_ids), window_end > window_start FROM alerts").rows
+    assert rows == [(2, True)]
+    risk = store.query("SELECT buyer_id, alerts FROM buyer_risk ORDER BY 1").rows
+    assert risk == [("b1", 1), ("b2", 1)]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["DELETE FROM events", "INSERT INTO alerts SELECT * FROM alerts", "DROP TABLE events",
+     "COPY events TO '/tmp/x.csv'", "ATTACH '/tmp/other.duckdb'", "SELECT 1; DELETE FROM events",
+     "CREATE TABLE x AS SELECT 1", "PRAGMA enable_profiling", ""],
+)
+def test_queries_other_than_select_are_refused(store, sql):
+    with pytest.raises(ReadOnlyViolation):
+        store.query(sql)
+
+
+def test_a_second_writer_is_told_the_file_is_busy(tmp_path):
+    path = tmp_path / "og.duckdb"
+    script = f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('locked', flush=True); time.sleep(30)"
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"locked"
+        with pytest.raises(StoreBusy):
+            Store(path)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_query_file_reads_without_a_worker_and_formats_a_table(tmp_path):
+    s = Store(tmp_path / "og.duckdb")
+    s.write([StoredMessage(make_event(event_id="e1"))], [])
+    s.close()
+    result = query_file(tmp_path / "og.duckdb", "SELECT event_id, type FROM events")
+    assert result.rows == [("e1", "order.created")]
+    text = format_table(result)
+    assert "e1" in text and text.endswith("(1 row)")
+
+
+def test_query_file_without_a_store_says_so(tmp_path):
+    with pytest.raises(OrderguardError, match="no analytics store"):
+        query_file(tmp_path / "missing.duckdb", "SELECT 1")
+
+
+def test_migrations_run_once(tmp_path):
+    Store(tmp_path / "og.duckdb").close()
+    Store(tmp_path / "og.duckdb").close()
+    con = duckdb.connect(str(tmp_path / "og.duckdb"))
+    assert con.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 2
