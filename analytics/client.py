@@ -23,6 +23,7 @@ def query_worker(url: str, sql: str, token: str | None = None, timeout: float = 
     Raises:
         ConnectionError: no worker answers at ``url`` (callers fall back to the file).
         QueryFailed: the worker answered with an error.
+
     """
     request = urllib.request.Request(  # noqa: S310 - the URL is the configured worker
         f"{url.rstrip('/')}/sql", data=orjson.dumps({"sql": sql}), method="POST",
@@ -48,7 +49,9 @@ def query_worker(url: str, sql: str, token: str | None = None, timeout: float = 
 def query_file(path: Path, sql: str) -> QueryResult:
     """Open the DuckDB file read-only and run the query (works when no worker holds it)."""
     if not path.exists():
-        raise QueryFailed(f"no analytics store at {path} (run a worker first, or set ORDERGUARD_DUCKDB)")
+        raise QueryFailed(
+            f"no analytics store at {path} (run a worker first, or set ORDERGUARD_DUCKDB)"
+        )
     try:
         store = Store(path, read_only=True)
     except StoreBusy:

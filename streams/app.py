@@ -28,6 +28,8 @@ def create_app(settings: Settings) -> faust.App:
         web_port=settings.web_port,
         datadir=str(settings.data_dir),
         producer_acks=-1,
+        # A restarted worker rejoins only once the dead member's session has expired.
+        broker_session_timeout=settings.session_timeout_s,
         # Stateful stages process one event at a time, in order (faust-streaming #606).
         stream_wait_empty=False,
         consumer_auto_offset_reset="earliest",

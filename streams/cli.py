@@ -25,6 +25,7 @@ class Group(click.Group):
     """Translate orderguard's errors into one clear line and exit code 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command, turning an OrderguardError into a CliError."""
         try:
             return super().invoke(ctx)
         except OrderguardError as exc:
@@ -243,8 +244,9 @@ def simulate(seed: int, buyers: int, days: int) -> None:
 @click.option("--workdir", type=click.Path(file_okay=False), default="demo", show_default=True,
               help="Where the demo keeps its DuckDB file and worker log.")
 def demo(seed: int | None, buyers: int, workdir: str) -> None:
-    """Run a worker, send a simulated marketplace day through its webhook, print alerts live
-    and a summary from DuckDB, then stop the worker. Needs a broker (`make kafka-up`).
+    """Run a worker and send it a simulated marketplace day; print alerts live and a summary.
+
+    Stops the worker at the end. Needs a broker (`make kafka-up`; `make demo` starts one).
 
     \b
     Example:

@@ -76,8 +76,9 @@ def run_demo(settings: Settings, seed: int, buyers: int, workdir: Path, echo: Ec
         _wait_settled(worker.url, len({e['event_id'] for e in sim.events}), seen, echo)
         echo("")
         echo(summary(lambda q: query_worker(worker.url, q)))
+        hint = 'orderguard sql "SELECT * FROM alerts LIMIT 5"'
         echo(f"\ndemo: {len(seen)} alerts followed live; query the store with "
-             f"ORDERGUARD_DUCKDB={db} orderguard sql \"SELECT * FROM alerts LIMIT 5\"")
+             f"ORDERGUARD_DUCKDB={db} {hint}")
     finally:
         worker.stop()
 

@@ -27,6 +27,7 @@ def follow_alerts(
             by default a throwaway group that reads the topic from the start.
         from_now: skip what the topic already holds and yield only new alerts.
         idle_timeout_s: stop after this long without a new alert (None: follow forever).
+
     """
     consumer = KafkaConsumer(
         bootstrap_servers=bootstrap,

@@ -22,6 +22,7 @@ def read_events(
         path: the file.
         on_error: ``"raise"`` stops at the first bad line; ``"skip"`` reports it and goes on.
         errors: where skipped lines are reported (standard error by default).
+
     """
     stream = sys.stdin.buffer if str(path) == "-" else open(path, "rb")  # noqa: SIM115
     report = errors or sys.stderr

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
-from kafka.errors import NoBrokersAvailable, TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams import topics
 from streams.errors import OrderguardError
@@ -18,19 +16,15 @@ class BrokerUnavailable(OrderguardError):  # noqa: N818
     """No Kafka broker answered at the configured address."""
 
 
-def admin_client(bootstrap: str, timeout_s: float = 30.0) -> KafkaAdminClient:
-    """Connect an admin client, retrying until ``timeout_s`` (a broker may still be starting)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="orderguard-admin")
-        except NoBrokersAvailable:
-            if time.monotonic() > deadline:
-                raise BrokerUnavailable(
-                    f"no Kafka broker answers at {bootstrap} (start one with `make kafka-up`, "
-                    "or set ORDERGUARD_KAFKA)"
-                ) from None
-            time.sleep(0.5)
+def admin_client(bootstrap: str) -> KafkaAdminClient:
+    """Connect an admin client (kafka-python retries the bootstrap for about 30 s)."""
+    try:
+        return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="orderguard-admin")
+    except KafkaError as exc:
+        raise BrokerUnavailable(
+            f"no Kafka broker answers at {bootstrap} ({type(exc).__name__}); start one with "
+            "`make kafka-up`, or set ORDERGUARD_KAFKA"
+        ) from None
 
 
 def ensure_topics(bootstrap: str, partitions: int, names: tuple[str, ...] = PUBLIC_TOPICS) -> None:

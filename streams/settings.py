@@ -9,6 +9,8 @@ from pathlib import Path
 
 from streams.errors import ConfigError
 
+PLATFORM_SECRETS = ("shopify", "stripe", "woocommerce", "taobao", "aliexpress", "generic")
+
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     raw = environ.get(name)
@@ -41,6 +43,7 @@ class Settings:
     sink_batch: int = 5000
     sink_interval_ms: int = 200
     sql_token: str | None = None
+    session_timeout_s: int = 30
     secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -68,9 +71,10 @@ class Settings:
             sink_batch=_int(env, "ORDERGUARD_SINK_BATCH", 5000),
             sink_interval_ms=_int(env, "ORDERGUARD_SINK_INTERVAL_MS", 200),
             sql_token=token,
+            session_timeout_s=_int(env, "ORDERGUARD_SESSION_TIMEOUT_S", 30),
             secrets={
                 platform: _secrets(env, f"ORDERGUARD_{platform.upper()}_SECRET")
-                for platform in ("shopify", "stripe", "woocommerce", "taobao", "aliexpress", "generic")
+                for platform in PLATFORM_SECRETS
             },
         )
 

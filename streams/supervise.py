@@ -54,7 +54,8 @@ class WorkerProcess:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
-                raise WorkerFailed(f"worker exited with {self.proc.returncode}; see {self.log_path}")
+                code = self.proc.returncode
+                raise WorkerFailed(f"worker exited with {code}; see {self.log_path}")
             doc = self.health()
             if doc and (not need_store or (doc.get("sink") or {}).get("holds_store")):
                 return

@@ -14,8 +14,7 @@ from streams.core.buyers import step_buyer
 def register(w: Wiring) -> None:
     """Add the buyers agent and its window table to the app."""
     windows = w.app.Table(
-        "buyer-windows", default=None, key_serializer="json", value_serializer="json",
-        partitions=w.settings.partitions,
+        "buyer-windows", default=None, schema=w.json_schema, partitions=w.settings.partitions,
     )
 
     @w.app.agent(w.buyer_events, name="buyers", concurrency=1)

@@ -15,8 +15,7 @@ from streams.core.orders import step_order
 def register(w: Wiring) -> None:
     """Add the orders agent and its state table to the app."""
     state = w.app.Table(
-        "order-state", default=None, key_serializer="json", value_serializer="json",
-        partitions=w.settings.partitions,
+        "order-state", default=None, schema=w.json_schema, partitions=w.settings.partitions,
     )
 
     @w.app.agent(w.events, name="orders", concurrency=1)

@@ -82,6 +82,7 @@ class SinkService(Service):
             bootstrap_servers=s.kafka, group_id=f"{s.app_id}-sink",
             enable_auto_commit=False, auto_offset_reset="earliest",
             max_poll_records=s.sink_batch,
+            session_timeout_ms=s.session_timeout_s * 1000,
         )
         await consumer.start()
         try:

@@ -36,6 +36,10 @@ class Wiring:
         self.buyer_events = app.topic(topics.BUYER_EVENTS, **raw)
         self.alerts = app.topic(topics.ALERTS, **raw)
         self.deadletter = app.topic(topics.DEADLETTER, **raw)
+        # table keys and values: plain JSON (state is JSON-safe dicts from the pure core)
+        self.json_schema = faust.Schema(
+            key_type=str, value_type=None, key_serializer="json", value_serializer="json"
+        )
         self.sink: Any = None  # the SinkService, when this worker runs one
 
     async def publish_event(self, event: dict[str, Any]) -> None:

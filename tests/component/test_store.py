@@ -78,7 +78,8 @@ def test_queries_other_than_select_are_refused(store, sql):
 
 def test_a_second_writer_is_told_the_file_is_busy(tmp_path):
     path = tmp_path / "og.duckdb"
-    script = f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('locked', flush=True); time.sleep(30)"
+    script = (f"import duckdb, time; c = duckdb.connect({str(path)!r}); "
+              "print('locked', flush=True); time.sleep(30)")
     import subprocess
     import sys
 

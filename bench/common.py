@@ -1,0 +1,31 @@
+"""Timing helpers shared by the benchmarks."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    """Seconds taken by the fastest of ``repeat`` runs (the least disturbed by noise)."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def report(name: str, items: int, seconds: float, baseline_name: str, baseline_s: float) -> dict:
+    """Print one line: throughput, baseline throughput and their ratio."""
+    rate, base_rate = items / seconds, items / baseline_s
+    line = (f"{name:<34} {rate:>12,.0f}/s   baseline {baseline_name:<28} {base_rate:>12,.0f}/s"
+            f"   ratio {rate / base_rate:6.3f}")
+    print(line, flush=True)
+    return {"name": name, "rate": rate, "baseline": baseline_name, "baseline_rate": base_rate,
+            "ratio": rate / base_rate}
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)

@@ -1,0 +1,46 @@
+"""docker-compose.yml and the Makefile describe the same deployment as the code."""
+
+from pathlib import Path
+
+import yaml
+
+from streams.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_compose_runs_single_node_kraft_kafka_and_a_worker():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"kafka", "worker"}
+    kafka = services["kafka"]
+    assert kafka["image"].startswith("apache/kafka:4.")
+    assert "127.0.0.1:9092:9092" in kafka["ports"]
+    kenv = kafka["environment"]
+    assert kenv["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert kenv["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "1"
+    assert kenv["KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS"] == "0"
+    worker = services["worker"]
+    assert worker["command"] == ["orderguard", "worker"]
+    assert worker["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert "127.0.0.1:6066:6066" in worker["ports"]
+    wenv = worker["environment"]
+    host, port = wenv["ORDERGUARD_KAFKA"].split(":")
+    assert host == "kafka" and f"PLAINTEXT://kafka:{port}" in kenv["KAFKA_ADVERTISED_LISTENERS"]
+    assert wenv["ORDERGUARD_WEB_PORT"] == "6066"
+
+
+def test_compose_worker_environment_is_accepted_by_settings():
+    worker = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["worker"]
+    env = {k: v for k, v in worker["environment"].items()}
+    env["ORDERGUARD_SQL_TOKEN"] = "s3cret"  # compose requires it from the user's shell
+    settings = Settings.from_env(env)
+    assert settings.kafka == "kafka:19092"
+    assert settings.web_host == "0.0.0.0"
+    assert str(settings.duckdb) == "/data/orderguard.duckdb"
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "make demo" in readme and "make test" in readme

@@ -1,0 +1,99 @@
+"""Integration fixtures: a real Kafka broker and real worker processes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from analytics.client import query_worker
+from streams.supervise import WorkerProcess
+
+BOOTSTRAP = os.environ.get("ORDERGUARD_KAFKA", "localhost:9092")
+
+
+def _broker_answers() -> bool:
+    host, _, port = BOOTSTRAP.split(",")[0].rpartition(":")
+    try:
+        with socket.create_connection((host or "localhost", int(port)), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def broker() -> str:
+    if not _broker_answers():
+        if os.environ.get("ORDERGUARD_REQUIRE_KAFKA") == "1":
+            pytest.fail(f"no Kafka broker answers at {BOOTSTRAP} (ORDERGUARD_REQUIRE_KAFKA=1)")
+        pytest.skip(f"no Kafka broker at {BOOTSTRAP}; run `make test` to start one")
+    return BOOTSTRAP
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_worker(
+    broker: str, workdir: Path, app_id: str, port: int | None = None, **env_overrides: str
+) -> WorkerProcess:
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {
+        "ORDERGUARD_KAFKA": broker,
+        "ORDERGUARD_APP_ID": app_id,
+        "ORDERGUARD_DUCKDB": str(workdir / "og.duckdb"),
+        "ORDERGUARD_DATA_DIR": str(workdir / "data"),
+        "ORDERGUARD_SINK_INTERVAL_MS": "100",
+        "ORDERGUARD_SESSION_TIMEOUT_S": "10",
+        **env_overrides,
+    }
+    worker = WorkerProcess(env, workdir / "worker.log", port or free_port()).start()
+    try:
+        worker.wait_ready(timeout_s=120)
+    except Exception:
+        worker.stop()
+        print((workdir / "worker.log").read_text()[-5000:])
+        raise
+    return worker
+
+
+@pytest.fixture(scope="session")
+def worker(broker: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerProcess]:
+    """One worker for the session; tests keep apart by using ids of their own."""
+    w = start_worker(broker, tmp_path_factory.mktemp("worker"), f"og-it-{uuid.uuid4().hex[:8]}")
+    yield w
+    w.stop()
+
+
+@pytest.fixture
+def run_id() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def wait_for(predicate, timeout_s: float = 60, interval: float = 0.5, what: str = "condition"):
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout_s}s waiting for {what} (last: {last!r})")
+
+
+def sql(worker: WorkerProcess, query: str) -> list[tuple]:
+    return query_worker(worker.url, query).rows

@@ -1,0 +1,198 @@
+"""End to end on a real broker: webhook -> stages -> orderguard.alerts -> DuckDB."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+
+import orjson
+
+from tests.factories import T0, make_event
+from tests.integration.conftest import sql, wait_for
+from tests.integration.helpers import churner, honest, nonpayer, post, read_alerts
+
+
+def rules_by_buyer(alerts):
+    out: dict[str, set[str]] = {}
+    for a in alerts:
+        for b in a["buyer_ids"]:
+            out.setdefault(b, set()).add(a["rule_id"])
+    return out
+
+
+def stored(worker, prefix):
+    return sql(worker, f"SELECT count(*), count(DISTINCT event_id) FROM events "
+                       f"WHERE event_id LIKE '{prefix}-%'")[0]
+
+
+def test_webhook_traffic_raises_the_expected_alerts_for_a_downstream_consumer(
+    broker, worker, run_id
+):
+    np, ch, ok = f"np-{run_id}", f"ch-{run_id}", f"ok-{run_id}"
+    events = nonpayer(np, T0, run_id) + churner(ch, T0, run_id) + honest(ok, T0, run_id)
+    status, body = post(worker.url, events)
+    assert (status, body) == (202, {"accepted": len(events)})
+
+    alerts = read_alerts(broker, {np, ch, ok},
+                         until=lambda found: {np, ch} <= set(rules_by_buyer(found)))
+    by_buyer = rules_by_buyer(alerts)
+    assert "nonpayment_burst" in by_buyer[np]
+    assert "cancel_churn" in by_buyer[ch]
+    assert ok not in by_buyer
+    for a in alerts:
+        assert a["explanation"] and a["evidence_event_ids"] and a["recommended_actions"]
+    # the sink stores every event once
+    wait_for(lambda: stored(worker, run_id) == (len(events), len(events)), what="events stored")
+
+
+def test_follow_ups_without_buyer_are_attributed_even_when_they_arrive_first(
+    broker, worker, run_id
+):
+    buyer = f"late-{run_id}"
+    events = nonpayer(buyer, T0, run_id)
+    closes = [e for e in events if e["type"] == "order.closed_unpaid"]
+    creates = [e for e in events if e["type"] == "order.created"]
+    assert all("buyer_id" not in e for e in closes)
+    assert post(worker.url, closes)[0] == 202  # the thin follow-ups come first
+    assert post(worker.url, creates)[0] == 202
+    alerts = read_alerts(broker, {buyer}, until=lambda f: any(
+        a["rule_id"] == "nonpayment_burst" for a in f))
+    evidence = {e for a in alerts for e in a["evidence_event_ids"]}
+    assert evidence & {e["event_id"] for e in closes}
+    wait_for(lambda: stored(worker, run_id)[0] == len(events), what="events stored")
+    resolved = sql(worker, f"SELECT DISTINCT buyer_id FROM events_resolved "
+                           f"WHERE event_id LIKE '{run_id}-%'")
+    assert resolved == [(buyer,)]
+
+
+def test_redelivered_events_change_nothing(broker, worker, run_id):
+    buyer = f"dup-{run_id}"
+    events = nonpayer(buyer, T0, run_id)
+    assert post(worker.url, events)[0] == 202
+    first = read_alerts(broker, {buyer}, until=lambda f: bool(f))
+    wait_for(lambda: stored(worker, run_id)[0] == len(events), what="events stored")
+    shuffled = events[:]
+    random.Random(3).shuffle(shuffled)
+    assert post(worker.url, shuffled)[0] == 202  # the platform redelivers everything
+    assert post(worker.url, events[:3])[0] == 202
+    marker = f"mark-{run_id}"  # an unrelated buyer's alert proves the redeliveries were consumed
+    assert post(worker.url, nonpayer(marker, T0, f"m{run_id}"))[0] == 202
+    again = read_alerts(broker, {buyer, marker}, until=lambda f: any(
+        marker in a["buyer_ids"] for a in f))
+    assert sorted(a["alert_id"] for a in again if buyer in a["buyer_ids"]) == sorted(
+        a["alert_id"] for a in first)
+    wait_for(lambda: stored(worker, f"m{run_id}")[0] == 10, what="marker stored")
+    assert stored(worker, run_id) == (len(events), len(events))
+
+
+def test_replay_of_the_same_events_yields_the_same_alert_ids(broker, worker, run_id, tmp_path):
+    from streams.simulator import simulate
+
+    sim = simulate(seed=int(run_id[:6], 16) % 10_000, buyers=60)
+    # keep the simulation apart from other tests' buyers and events
+    events = [_namespaced(e, run_id) for e in sim.events]
+    for start in range(0, len(events), 200):
+        assert post(worker.url, events[start:start + 200])[0] == 202
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events))
+    replayed = subprocess.run([sys.executable, "-m", "streams.cli", "replay", str(path)],
+                              check=True, capture_output=True).stdout.splitlines()
+    expected = {orjson.loads(line)["alert_id"] for line in replayed}
+    assert expected, "the simulation should contain malicious buyers"
+    buyers = {e["buyer_id"] for e in events if e.get("buyer_id")}
+    streamed = read_alerts(broker, buyers, until=lambda f: {a["alert_id"] for a in f} >= expected)
+    assert {a["alert_id"] for a in streamed} == expected
+
+
+def _namespaced(event: dict, run_id: str) -> dict:
+    out = dict(event)
+    for field in ("event_id", "order_id", "buyer_id"):
+        if out.get(field):
+            out[field] = f"{run_id}-{out[field]}"
+    return out
+
+
+def test_bad_webhook_gets_422_with_a_reason_and_lands_in_the_dead_letter_topic(
+    broker, worker, run_id
+):
+    from kafka import KafkaConsumer
+
+    bad = orjson.dumps(make_event(event_id=f"bad-{run_id}", amount=12.5))
+    status, body = post(worker.url, bad)
+    assert status == 422
+    assert body["error"] == "amount must be a decimal string such as \"129.90\""
+    status, body = post(worker.url, b'{"event_id": "x", ' + run_id.encode())
+    assert status == 422 and body["error"].startswith("body is not JSON")
+
+    consumer = KafkaConsumer("orderguard.deadletter", bootstrap_servers=broker,
+                             group_id=f"dl-{run_id}", auto_offset_reset="earliest",
+                             consumer_timeout_ms=3000)
+    found = {}
+    for _ in range(20):
+        for m in consumer:
+            if run_id.encode() in m.value:
+                found[m.value] = dict(m.headers)
+        if len(found) == 2:
+            break
+    consumer.close()
+    assert bad in found
+    headers = found[bad]
+    assert headers["orderguard.errors.stage"] == b"ingest"
+    assert headers["orderguard.errors.exception.class.name"] == b"InvalidEvent"
+    assert set(headers) >= {f"orderguard.errors.{h}" for h in (
+        "topic", "partition", "offset", "stage", "exception.class.name", "exception.message")}
+
+
+def test_a_bad_message_on_the_events_topic_is_dead_lettered_and_the_worker_carries_on(
+    broker, worker, run_id
+):
+    from kafka import KafkaConsumer, KafkaProducer
+
+    producer = KafkaProducer(bootstrap_servers=broker)
+    garbage = f"not json {run_id}".encode()
+    producer.send("orderguard.events", key=b"k", value=garbage).get(30)
+    invalid = orjson.dumps({"event_id": f"inv-{run_id}", "type": "order.created"})
+    producer.send("orderguard.events", key=b"k", value=invalid).get(30)
+    producer.close()
+    buyer = f"after-{run_id}"
+    assert post(worker.url, nonpayer(buyer, T0, run_id))[0] == 202
+    read_alerts(broker, {buyer}, until=bool)  # later traffic is still processed
+
+    consumer = KafkaConsumer("orderguard.deadletter", bootstrap_servers=broker,
+                             group_id=f"dl2-{run_id}", auto_offset_reset="earliest",
+                             consumer_timeout_ms=3000)
+    found = {m.value: dict(m.headers) for m in consumer if run_id.encode() in m.value}
+    consumer.close()
+    assert set(found) == {garbage, invalid}
+    for headers in found.values():
+        assert headers["orderguard.errors.topic"] == b"orderguard.events"
+        assert headers["orderguard.errors.stage"] == b"orders"
+        assert int(headers["orderguard.errors.offset"]) >= 0
+
+
+def test_sql_cli_reads_while_the_worker_runs_and_refuses_writes(worker, run_id):
+    assert post(worker.url, honest(f"sql-{run_id}", T0, run_id, orders=2))[0] == 202
+    wait_for(lambda: stored(worker, run_id)[0] == 4, what="events stored")
+    env = {**worker.env}
+    query = f"SELECT count(*) AS n FROM events WHERE event_id LIKE '{run_id}-%'"
+    out = subprocess.run([sys.executable, "-m", "streams.cli", "sql", query, "--format", "jsonl"],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    assert orjson.loads(out) == {"n": 4}
+    refused = subprocess.run([sys.executable, "-m", "streams.cli", "sql", "DELETE FROM events"],
+                             env=env, capture_output=True, text=True)
+    assert refused.returncode == 2
+    assert "only SELECT queries are allowed" in refused.stderr
+    assert stored(worker, run_id)[0] == 4
+
+
+def test_alerts_follow_prints_alerts_as_json_lines(broker, worker, run_id):
+    buyer = f"follow-{run_id}"
+    assert post(worker.url, nonpayer(buyer, T0, run_id))[0] == 202
+    read_alerts(broker, {buyer}, until=bool)
+    out = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "alerts", "--follow", "--idle-timeout", "5"],
+        env=worker.env, capture_output=True, text=True, timeout=120, check=True,
+    ).stdout
+    mine = [orjson.loads(line) for line in out.splitlines() if buyer in line]
+    assert mine and all(a["buyer_ids"] == [buyer] for a in mine)

@@ -1,0 +1,32 @@
+import pytest
+
+from streams.errors import ConfigError
+from streams.settings import Settings
+
+
+def test_defaults_follow_the_contract():
+    s = Settings.from_env({})
+    assert s.kafka == "localhost:9092"
+    assert str(s.duckdb) == "orderguard.duckdb"
+    assert s.web_host == "127.0.0.1"
+    assert s.web_url == "http://127.0.0.1:6066"
+
+
+def test_environment_overrides_and_rotating_secrets():
+    s = Settings.from_env({"ORDERGUARD_KAFKA": "k1:9092,k2:9092", "ORDERGUARD_WEB_PORT": "7000",
+                           "ORDERGUARD_SHOPIFY_SECRET": "old, new"})
+    assert s.kafka == "k1:9092,k2:9092"
+    assert s.web_port == 7000
+    assert s.secrets["shopify"] == ("old", "new")
+
+
+def test_a_non_integer_port_is_a_clear_error():
+    with pytest.raises(ConfigError, match="ORDERGUARD_WEB_PORT must be an integer"):
+        Settings.from_env({"ORDERGUARD_WEB_PORT": "http"})
+
+
+def test_listening_beyond_loopback_requires_a_token():
+    with pytest.raises(ConfigError, match="ORDERGUARD_SQL_TOKEN"):
+        Settings.from_env({"ORDERGUARD_WEB_HOST": "0.0.0.0"})
+    assert Settings.from_env({"ORDERGUARD_WEB_HOST": "0.0.0.0",
+                              "ORDERGUARD_SQL_TOKEN": "t"}).sql_token == "t"
