@@ -58,6 +58,7 @@ def parse_ts(value: Any, field: str = "occurred_at") -> datetime:
 
     Raises:
         InvalidEvent: when the value is not a timestamp with a UTC offset.
+
     """
     if not isinstance(value, str):
         raise InvalidEvent(f"{field} must be an RFC 3339 string")
@@ -67,7 +68,10 @@ def parse_ts(value: Any, field: str = "occurred_at") -> datetime:
         raise InvalidEvent(f"{field} is not an RFC 3339 timestamp: {value[:40]!r}") from None
     if ts.tzinfo is None:
         raise InvalidEvent(f"{field} has no UTC offset: {value[:40]!r}")
-    return ts.astimezone(UTC)
+    try:
+        return ts.astimezone(UTC)
+    except OverflowError:
+        raise InvalidEvent(f"{field} is out of range: {value[:40]!r}") from None
 
 
 def format_ts(ts: datetime) -> str:
@@ -107,6 +111,7 @@ def validate_event(obj: Any) -> dict[str, Any]:
 
     Raises:
         InvalidEvent: with a one-line reason naming the first problem found.
+
     """
     if not isinstance(obj, dict):
         raise InvalidEvent("an event must be a JSON object")
@@ -118,9 +123,9 @@ def validate_event(obj: Any) -> dict[str, Any]:
         if value is not None and not isinstance(value, str):
             raise InvalidEvent(f"{field} must be a string (ids can exceed 2^53)")
     etype = obj["type"]
-    if etype not in EVENT_TYPES:
+    if not isinstance(etype, str) or etype not in EVENT_TYPES:
         raise InvalidEvent(f"unknown event type {str(etype)[:60]!r}")
-    if obj["marketplace"] not in MARKETPLACES:
+    if not isinstance(obj["marketplace"], str) or obj["marketplace"] not in MARKETPLACES:
         raise InvalidEvent(f"unknown marketplace {str(obj['marketplace'])[:40]!r}")
     if etype == "buyer.message":
         if not obj.get("order_id") and not obj.get("buyer_id"):
@@ -137,7 +142,7 @@ def validate_event(obj: Any) -> dict[str, Any]:
         if obj.get(field) is not None:
             parse_ts(obj[field], field)
     actor = obj.get("actor")
-    if actor is not None and actor not in ACTORS:
+    if actor is not None and (not isinstance(actor, str) or actor not in ACTORS):
         raise InvalidEvent(f"unknown actor {str(actor)[:20]!r}")
     for field in ("shipping", "payment", "device"):
         value = obj.get(field)

@@ -200,15 +200,17 @@ def alerts(follow: bool, group: str | None, idle_timeout: float | None) -> None:
 
 
 @main.command()
-@click.option("--platform", required=True, help="shopify, stripe, woocommerce, taobao, "
-              "aliexpress or generic.")
+@click.option("--platform", required=True,
+              type=click.Choice(["shopify", "stripe", "woocommerce", "taobao", "aliexpress",
+                                 "generic"]))
 @click.option("--topic", help="The platform's topic, e.g. orders/create (Shopify).")
 @click.argument("body_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 def normalize(platform: str, topic: str | None, body_file: str) -> None:
     """Print the canonical events a raw webhook body becomes, as JSON Lines.
 
     \b
-    Example:
+    Examples:
+        orderguard normalize --platform shopify --topic orders/create order.json
         orderguard normalize --platform generic event.json
     """
     from streams.ingest import normalize_body

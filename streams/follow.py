@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
 from kafka import KafkaConsumer, TopicPartition
 
+from streams.kafka_codec import JsonValue
 from streams.topics import ALERTS
 
 
@@ -35,7 +35,7 @@ def follow_alerts(
         auto_offset_reset="earliest",
         enable_auto_commit=group is not None and not from_now,
         consumer_timeout_ms=int(idle_timeout_s * 1000) if idle_timeout_s else float("inf"),
-        value_deserializer=orjson.loads,
+        value_deserializer=JsonValue(),
     )
     try:
         if from_now:

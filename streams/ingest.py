@@ -1,46 +1,64 @@
-"""Webhook ingest, independent of the web framework: bytes in, canonical events or a refusal out."""
+"""Webhook ingest, independent of the web framework: one delivery in, an HTTP answer out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-import orjson
+from streams.adapters import MAX_BODY, PLATFORMS, Outcome, Secrets, Webhook, handle, normalize
+from streams.errors import BadSignature, InvalidEvent
+from streams.settings import Settings
 
-from schemas.event import validate_event
-from streams.errors import InvalidEvent
-
-MAX_BODY = 1024 * 1024
+__all__ = ["MAX_BODY", "PLATFORMS", "Answer", "decide", "normalize_body", "secrets_of"]
 
 
 @dataclass(frozen=True)
-class Parsed:
-    """What a webhook body became: events to publish, or a ping / unknown topic."""
+class Answer:
+    """What the HTTP layer does with a delivery.
 
-    events: list[dict[str, Any]] = field(default_factory=list)
-    dedupe_keys: tuple[str, ...] = ()
-    ping: bool = False
-    unknown_topic: str | None = None
+    Attributes:
+        status: the HTTP status to answer.
+        body: the JSON body of the answer.
+        outcome: the normalized delivery to publish (only on 202 with events).
+        dead_letter: why the raw bytes go to the dead-letter topic, if they do.
+    """
+
+    status: int
+    body: dict[str, Any]
+    outcome: Outcome | None = None
+    dead_letter: Exception | None = None
 
 
-def parse_generic(body: bytes) -> Parsed:
-    """A canonical event, or a JSON array of them; any invalid element refuses the whole body."""
+def secrets_of(settings: Settings) -> Secrets:
+    """The adapters' view of the configured webhook secrets."""
+    return Secrets(**{p: settings.secrets.get(p, ()) for p in PLATFORMS})
+
+
+def decide(
+    platform: str, headers: dict[str, str], body: bytes, secrets: Secrets,
+    now: datetime | None = None,
+) -> Answer:
+    """Verify and normalize one delivery and decide the answer (no I/O here)."""
+    if platform not in PLATFORMS:
+        return Answer(404, {"error": f"unknown platform {platform[:40]!r}"})
+    if len(body) > MAX_BODY:
+        return Answer(413, {"error": f"body over {MAX_BODY} bytes"})
+    hook = Webhook(platform=platform, headers=headers, body=body)
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidEvent("body is not valid UTF-8") from None
-    try:
-        doc = orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidEvent(f"body is not JSON: {exc}") from None
-    items = doc if isinstance(doc, list) else [doc]
-    if not items:
-        raise InvalidEvent("empty array: no events")
-    events = []
-    for index, item in enumerate(items):
-        try:
-            events.append(validate_event(item))
-        except InvalidEvent as exc:
-            where = f"event {index}: " if isinstance(doc, list) else ""
-            raise InvalidEvent(f"{where}{exc}") from None
-    return Parsed(events=events)
+        outcome = handle(hook, secrets, now or datetime.now(UTC))
+    except BadSignature as exc:
+        return Answer(401, {"error": str(exc)})
+    except InvalidEvent as exc:
+        return Answer(422, {"error": str(exc)}, dead_letter=exc)
+    if outcome.ping:
+        return Answer(200, {"ping": "ok"})
+    if outcome.unknown_topic is not None:
+        reason = InvalidEvent(f"unknown topic {outcome.unknown_topic!r}: kept in the dead letters")
+        return Answer(202, {"accepted": 0, "dead_lettered": str(reason)}, dead_letter=reason)
+    return Answer(202, {"accepted": len(outcome.events)}, outcome=outcome)
+
+
+def normalize_body(platform: str, body: bytes, topic: str | None = None) -> Outcome:
+    """What a raw webhook body becomes, without a signature check (``orderguard normalize``)."""
+    return normalize(Webhook(platform=platform, headers={}, body=body, topic=topic))

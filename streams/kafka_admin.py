@@ -10,6 +10,8 @@ from streams import topics
 from streams.errors import OrderguardError
 
 PUBLIC_TOPICS = (topics.EVENTS, topics.BUYER_EVENTS, topics.ALERTS, topics.DEADLETTER)
+# one partition keeps delivery dedupe in one place (every key of a delivery is local)
+SINGLE_PARTITION = {topics.DELIVERIES}
 
 
 class BrokerUnavailable(OrderguardError):  # noqa: N818
@@ -27,7 +29,9 @@ def admin_client(bootstrap: str) -> KafkaAdminClient:
         ) from None
 
 
-def ensure_topics(bootstrap: str, partitions: int, names: tuple[str, ...] = PUBLIC_TOPICS) -> None:
+def ensure_topics(
+    bootstrap: str, partitions: int, names: tuple[str, ...] = (*PUBLIC_TOPICS, *SINGLE_PARTITION)
+) -> None:
     """Create any of ``names`` that do not exist yet (replication factor 1 on a single node)."""
     admin = admin_client(bootstrap)
     try:
@@ -36,7 +40,8 @@ def ensure_topics(bootstrap: str, partitions: int, names: tuple[str, ...] = PUBL
         if missing:
             try:
                 admin.create_topics(
-                    [NewTopic(n, num_partitions=partitions, replication_factor=1) for n in missing]
+                    [NewTopic(n, num_partitions=1 if n in SINGLE_PARTITION else partitions,
+                              replication_factor=1) for n in missing]
                 )
             except TopicAlreadyExistsError:
                 pass  # another worker created it first

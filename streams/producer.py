@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import orjson
 from kafka import KafkaProducer
 
 from schemas.event import kafka_key
+from streams.kafka_codec import JsonValue, TextKey
 from streams.topics import EVENTS
 
 
@@ -16,7 +16,7 @@ def produce(bootstrap: str, events: Iterable[dict[str, Any]], topic: str = EVENT
     """Send events (key: order id, else buyer id) and wait until the broker acknowledged all."""
     producer = KafkaProducer(
         bootstrap_servers=bootstrap, acks="all", linger_ms=5, client_id="orderguard-produce",
-        key_serializer=str.encode, value_serializer=orjson.dumps,
+        key_serializer=TextKey(), value_serializer=JsonValue(),
     )
     count = 0
     try:

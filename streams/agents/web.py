@@ -14,8 +14,7 @@ from faust.web import Request, Response, View
 from analytics.store import ReadOnlyViolation
 from streams import topics
 from streams.agents.wiring import Wiring
-from streams.errors import BadSignature, InvalidEvent
-from streams.ingest import MAX_BODY, parse_generic
+from streams.ingest import MAX_BODY, decide, secrets_of
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -36,6 +35,8 @@ def register(w: Wiring) -> None:
     """Add the HTTP views to the app."""
     app = w.app
 
+    secrets = secrets_of(w.settings)
+
     @app.page("/webhooks/{platform}")
     class Webhook(View):
         """POST a platform's webhook: 202 accepted, 401 bad signature, 413, 422 malformed."""
@@ -45,27 +46,16 @@ def register(w: Wiring) -> None:
                 body = await request.read()
             except aioweb.HTTPRequestEntityTooLarge:
                 return _json(self, {"error": f"body over {MAX_BODY} bytes"}, 413)
-            if len(body) > MAX_BODY:
-                return _json(self, {"error": f"body over {MAX_BODY} bytes"}, 413)
-            try:
-                if platform != "generic":
-                    return _json(self, {"error": f"unknown platform {platform!r}"}, 404)
-                parsed = parse_generic(body)
-            except BadSignature as exc:
-                return _json(self, {"error": str(exc)}, 401)
-            except InvalidEvent as exc:
+            answer = decide(platform, dict(request.headers), body, secrets)
+            if answer.dead_letter is not None:
                 await w.dead_letter(
                     body, topic=f"http:/webhooks/{platform}", partition=None, offset=None,
-                    stage="ingest", exc=exc,
+                    stage="ingest", exc=answer.dead_letter,
                 )
-                return _json(self, {"error": str(exc)}, 422)
-            # 202 only once the broker has acknowledged every event (acks=all).
-            acks = [await w.events.send(
-                key=str(e.get("order_id") or e["buyer_id"]).encode(),
-                value=orjson.dumps(e), headers=[("content-type", b"application/json")],
-            ) for e in parsed.events]
-            await asyncio.gather(*acks)
-            return _json(self, {"accepted": len(parsed.events)}, 202)
+            if answer.outcome is not None:
+                # 202 only once the broker has acknowledged the delivery (acks=all).
+                await w.publish_delivery(answer.outcome)
+            return _json(self, answer.body, answer.status)
 
     @app.page("/sql")
     class Sql(View):
@@ -102,6 +92,7 @@ def register(w: Wiring) -> None:
             return _json(self, {
                 "status": "ok",
                 "topics": [topics.EVENTS, topics.ALERTS],
+                "counters": dict(w.stats),
                 "sink": None if sink is None else {
                     "holds_store": sink.store is not None,
                     "events": sink.stored_events,

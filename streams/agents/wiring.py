@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
 import faust
 import orjson
 
 from streams import topics
+from streams.adapters import Outcome
 from streams.core.rules import RuleSet
 from streams.deadletter import deadletter_headers
+from streams.errors import InvalidEvent
 from streams.settings import Settings
 
 log = logging.getLogger("orderguard")
@@ -33,6 +36,7 @@ class Wiring:
             "partitions": settings.partitions,
         }
         self.events = app.topic(topics.EVENTS, **raw)
+        self.deliveries = app.topic(topics.DELIVERIES, **{**raw, "partitions": 1})
         self.buyer_events = app.topic(topics.BUYER_EVENTS, **raw)
         self.alerts = app.topic(topics.ALERTS, **raw)
         self.deadletter = app.topic(topics.DEADLETTER, **raw)
@@ -40,12 +44,20 @@ class Wiring:
         self.json_schema = faust.Schema(
             key_type=str, value_type=None, key_serializer="json", value_serializer="json"
         )
+        self.stats: Counter[str] = Counter()
         self.sink: Any = None  # the SinkService, when this worker runs one
 
     async def publish_event(self, event: dict[str, Any]) -> None:
         """Send a canonical event to ``orderguard.events``, keyed per contract."""
         key = str(event.get("order_id") or event["buyer_id"]).encode()
         await self.events.send(key=key, value=orjson.dumps(event), headers=JSON_HEADERS)
+
+    async def publish_delivery(self, outcome: Outcome) -> None:
+        """Send one accepted webhook delivery to the dedupe stage and wait for the ack."""
+        value = orjson.dumps({"keys": outcome.dedupe_keys, "events": outcome.events})
+        key = (outcome.dedupe_keys[0] if outcome.dedupe_keys else "").encode()
+        ack = await self.deliveries.send(key=key, value=value, headers=JSON_HEADERS)
+        await ack
 
     async def publish_alert(self, alert: dict[str, Any]) -> None:
         """Send an alert to ``orderguard.alerts`` keyed by its first buyer."""
@@ -65,9 +77,12 @@ class Wiring:
         key: bytes | None = None,
     ) -> None:
         """Send the original bytes, unchanged, to ``orderguard.deadletter`` and log one line."""
+        self.stats[f"dead_lettered_{stage}"] += 1
         log.warning(
             "dead-lettered %s[%s]@%s at stage %s: %s: %s",
             topic, partition, offset, stage, type(exc).__name__, exc,
+            # a bad payload needs no traceback; a bug in a stage does
+            exc_info=None if isinstance(exc, InvalidEvent) else exc,
         )
         headers = deadletter_headers(
             topic=topic, partition=partition, offset=offset, stage=stage, exc=exc

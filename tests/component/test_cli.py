@@ -77,7 +77,7 @@ def test_produce_refuses_a_bad_file_before_sending_anything(runner, tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_bytes(orjson.dumps(make_event()) + b"\n" + orjson.dumps({"type": "x"}) + b"\n")
     result = runner.invoke(main, ["produce", str(path)])
-    assert result.exit_code == 2
+    assert result.exit_code == 2, repr(result.exception)
     assert f"{path}:2: missing required field 'event_id'" in result.stderr
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from kafka import KafkaConsumer
 
+from streams.kafka_codec import JsonValue
 from streams.topics import ALERTS
 from tests.factories import make_event, unpaid_order
 
@@ -68,7 +69,7 @@ def read_alerts(bootstrap: str, buyers: set[str], until: Any, timeout_s: float =
     consumer = KafkaConsumer(
         ALERTS, bootstrap_servers=bootstrap, group_id=f"it-reader-{time.time_ns()}",
         auto_offset_reset="earliest", enable_auto_commit=False,
-        value_deserializer=orjson.loads, consumer_timeout_ms=1000,
+        value_deserializer=JsonValue(), consumer_timeout_ms=1000,
     )
     found: list[dict] = []
     deadline = time.monotonic() + timeout_s

@@ -123,7 +123,7 @@ def test_bad_webhook_gets_422_with_a_reason_and_lands_in_the_dead_letter_topic(
     assert status == 422
     assert body["error"] == "amount must be a decimal string such as \"129.90\""
     status, body = post(worker.url, b'{"event_id": "x", ' + run_id.encode())
-    assert status == 422 and body["error"].startswith("body is not JSON")
+    assert status == 422 and body["error"].startswith("body is not valid JSON")
 
     consumer = KafkaConsumer("orderguard.deadletter", bootstrap_servers=broker,
                              group_id=f"dl-{run_id}", auto_offset_reset="earliest",

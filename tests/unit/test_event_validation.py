@@ -31,6 +31,10 @@ def test_unknown_extra_fields_are_kept():
         ({"actor": "robot"}, "unknown actor"),
         ({"shipping": "Main St 1"}, "shipping must be an object"),
         ({"schema_version": 2}, "unsupported schema_version"),
+        ({"type": ["order.created"]}, "unknown event type"),
+        ({"marketplace": {"x": 1}}, "unknown marketplace"),
+        ({"actor": ["buyer"]}, "unknown actor"),
+        ({"occurred_at": "9999-12-31T23:59:59-23:59"}, "out of range"),
     ],
 )
 def test_invalid_events_are_refused_with_a_one_line_reason(change, reason):

@@ -1,0 +1,44 @@
+"""Deliveries stage (one partition): drop redelivered webhooks, publish the rest as events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from streams import topics
+from streams.agents.wiring import Wiring
+
+# Shopify retries for 48 hours, Stripe for 3 days: remember delivery keys for a week.
+KEEP_KEYS_S = 7 * 24 * 3600
+EVICT_EVERY = 1000
+
+
+def register(w: Wiring) -> None:
+    """Add the deliveries agent and its delivery-key table."""
+    keys = w.app.Table("delivery-keys", default=None, schema=w.json_schema, partitions=1)
+
+    @w.app.agent(w.deliveries, name="deliveries", concurrency=1)
+    async def deliveries(stream: Any) -> None:
+        handled = 0
+        async for ev in stream.events():
+            msg = ev.message
+            try:
+                delivery = orjson.loads(ev.value)
+                now = int(msg.timestamp / 1000) if msg.timestamp else 0
+                if any(key in keys for key in delivery["keys"]):
+                    w.stats["duplicate_deliveries"] += 1
+                    continue
+                for key in delivery["keys"]:
+                    keys[key] = now
+                for event in delivery["events"]:
+                    await w.publish_event(event)
+                handled += 1
+                if handled % EVICT_EVERY == 0:
+                    for key in [k for k, at in keys.items() if at < now - KEEP_KEYS_S]:
+                        del keys[key]
+            except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
+                await w.dead_letter(
+                    ev.value, topic=topics.DELIVERIES, partition=msg.partition,
+                    offset=msg.offset, stage="deliveries", exc=exc, key=ev.key,
+                )
