@@ -19,6 +19,7 @@ from streams.simulator import simulate
 from analytics.client import query_worker
 from bench.common import report
 from streams.kafka_admin import admin_client
+from streams.demo import namespace_ids
 from streams.producer import produce
 from streams.supervise import WorkerProcess
 
@@ -29,12 +30,7 @@ def _events(n: int, tag: str) -> list[dict]:
     out: list[dict] = []
     seed = 100
     while len(out) < n:
-        for e in simulate(seed, buyers=400).events:
-            e = dict(e)
-            for f in ("event_id", "order_id", "buyer_id"):
-                if e.get(f):
-                    e[f] = f"{tag}-{e[f]}"
-            out.append(e)
+        out += [namespace_ids(e, f"{tag}{seed}") for e in simulate(seed, buyers=400).events]
         seed += 1
     return out[:n]
 

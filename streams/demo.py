@@ -13,12 +13,27 @@ import orjson
 
 from analytics.client import query_worker
 from analytics.report import summary
+from streams import topics
+from streams.lag import group_lag
 from streams.settings import Settings
 from streams.supervise import WorkerProcess
 
 Echo = Callable[[str], None]
 
+DEMO_APP_ID = "orderguard-demo"
 SEVERITY_MARK = {"info": " ", "low": "·", "medium": "!", "high": "!!", "critical": "!!!"}
+
+
+ID_FIELDS = ("event_id", "order_id", "buyer_id")
+
+
+def namespace_ids(event: dict[str, Any], tag: str) -> dict[str, Any]:
+    """Prefix an event's ids with ``tag`` so one run's buyers never meet another's."""
+    out = dict(event)
+    for name in ID_FIELDS:
+        if out.get(name):
+            out[name] = f"{tag}-{out[name]}"
+    return out
 
 
 def post_events(url: str, events: list[dict[str, Any]], batch: int = 50) -> int:
@@ -47,12 +62,15 @@ def run_demo(settings: Settings, seed: int, buyers: int, workdir: Path, echo: Ec
     from streams.simulator import simulate
 
     workdir.mkdir(parents=True, exist_ok=True)
-    db = workdir / f"demo-{seed}.duckdb"
+    db = workdir / "orderguard.duckdb"
+    # The demo keeps its own consumer groups, tables and store: it never touches a
+    # production app's state, and a rerun continues where the last one stopped.
     env = {"ORDERGUARD_DUCKDB": str(db), "ORDERGUARD_KAFKA": settings.kafka,
-           "ORDERGUARD_DATA_DIR": str(workdir / "worker")}
+           "ORDERGUARD_APP_ID": DEMO_APP_ID, "ORDERGUARD_DATA_DIR": str(workdir / "worker")}
     worker = WorkerProcess(env, workdir / "worker.log", settings.web_port)
-    sim = simulate(seed, buyers=buyers)
-    echo(f"demo: seed {seed}: {len(sim.events)} events from {buyers} buyers "
+    tag = f"d{seed}"
+    events = [namespace_ids(e, tag) for e in simulate(seed, buyers=buyers).events]
+    echo(f"demo: seed {seed}: {len(events)} events from {buyers} buyers, ids prefixed {tag}- "
          f"(worker log: {worker.log_path}, store: {db})")
     seen: list[dict[str, Any]] = []
     worker.start()
@@ -65,17 +83,18 @@ def run_demo(settings: Settings, seed: int, buyers: int, workdir: Path, echo: Ec
         def printer() -> None:
             ready.set()
             for alert in stream:
-                seen.append(alert)
-                echo(format_alert(alert))
+                if alert["buyer_ids"][0].startswith(f"{tag}-"):  # this run's buyers only
+                    seen.append(alert)
+                    echo(format_alert(alert))
 
         threading.Thread(target=printer, daemon=True).start()
         ready.wait(10)
         started = time.monotonic()
-        accepted = post_events(worker.url, sim.events)
+        accepted = post_events(worker.url, events)
         echo(f"demo: webhook accepted {accepted} events in {time.monotonic() - started:.1f}s")
-        _wait_settled(worker.url, len({e['event_id'] for e in sim.events}), seen, echo)
+        _wait_settled(settings.kafka, worker.url, tag, len({e["event_id"] for e in events}), echo)
         echo("")
-        echo(summary(lambda q: query_worker(worker.url, q)))
+        echo(summary(lambda q: query_worker(worker.url, q), prefix=f"{tag}-"))
         hint = 'orderguard sql "SELECT * FROM alerts LIMIT 5"'
         echo(f"\ndemo: {len(seen)} alerts followed live; query the store with "
              f"ORDERGUARD_DUCKDB={db} {hint}")
@@ -83,16 +102,19 @@ def run_demo(settings: Settings, seed: int, buyers: int, workdir: Path, echo: Ec
         worker.stop()
 
 
-def _wait_settled(url: str, expected: int, seen: list[dict[str, Any]], echo: Echo,
-                  timeout_s: float = 180) -> None:
-    """Wait until the sink stored this run's events and no alert arrived for a few seconds."""
+def _wait_settled(bootstrap: str, url: str, tag: str, expected: int, echo: Echo,
+                  timeout_s: float = 300) -> None:
+    """Wait until every stage has caught up with the topics and the sink stored this run."""
+    stage_topics = (topics.DELIVERIES, topics.EVENTS, topics.BUYER_EVENTS)
+    query = f"SELECT count(*) FROM events WHERE starts_with(event_id, '{tag}-')"  # noqa: S608
     deadline = time.monotonic() + timeout_s
-    last_alerts, quiet_since = -1, time.monotonic()
     while time.monotonic() < deadline:
-        stored = query_worker(url, "SELECT count(*) FROM events").rows[0][0]
-        if len(seen) != last_alerts:
-            last_alerts, quiet_since = len(seen), time.monotonic()
-        if stored >= expected and time.monotonic() - quiet_since > 4:
+        lag = group_lag(bootstrap, DEMO_APP_ID, stage_topics)
+        stored = query_worker(url, query).rows[0][0]
+        if lag == 0 and stored >= expected:
+            time.sleep(1)  # the last alerts are on their way to the printer
             return
-        time.sleep(1)
+        echo(f"demo: waiting for the stages to catch up ({lag} messages behind, "
+             f"{stored}/{expected} events stored)")
+        time.sleep(2)
     echo("demo: gave up waiting for the pipeline to settle (see the worker log)")

@@ -82,7 +82,7 @@ class Wiring:
             "dead-lettered %s[%s]@%s at stage %s: %s: %s",
             topic, partition, offset, stage, type(exc).__name__, exc,
             # a bad payload needs no traceback; a bug in a stage does
-            exc_info=None if isinstance(exc, InvalidEvent) else exc,
+            exc_info=None if isinstance(exc, (InvalidEvent, ValueError)) else exc,
         )
         headers = deadletter_headers(
             topic=topic, partition=partition, offset=offset, stage=stage, exc=exc

@@ -113,3 +113,18 @@ def test_migrations_run_once(tmp_path):
     Store(tmp_path / "og.duckdb").close()
     con = duckdb.connect(str(tmp_path / "og.duckdb"))
     assert con.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 2
+
+
+def test_report_summary_can_be_scoped_to_one_run(store):
+    from analytics.report import summary
+
+    store.write([StoredMessage(make_event(event_id="r1-e1", buyer="r1-b1")),
+                 StoredMessage(make_event(event_id="r2-e1", buyer="r2-b1"))],
+                [alert("a1", buyer="r1-b1"), alert("a2", buyer="r2-b1")])
+    everything = summary(store.query)
+    scoped = summary(store.query, prefix="r1-")
+    assert everything.startswith("orderguard summary: 2 events in, 2 alerts out")
+    assert scoped.startswith("orderguard summary: 1 events in, 1 alerts out")
+    assert "r1-b1" in scoped and "r2-b1" not in scoped
+    with pytest.raises(ValueError, match="prefix"):
+        summary(store.query, prefix="x'; DROP TABLE events; --")

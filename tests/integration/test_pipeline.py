@@ -8,6 +8,7 @@ import sys
 
 import orjson
 
+from streams.demo import namespace_ids
 from tests.factories import T0, make_event
 from tests.integration.conftest import sql, wait_for
 from tests.integration.helpers import churner, honest, nonpayer, post, read_alerts
@@ -91,7 +92,7 @@ def test_replay_of_the_same_events_yields_the_same_alert_ids(broker, worker, run
 
     sim = simulate(seed=int(run_id[:6], 16) % 10_000, buyers=60)
     # keep the simulation apart from other tests' buyers and events
-    events = [_namespaced(e, run_id) for e in sim.events]
+    events = [namespace_ids(e, run_id) for e in sim.events]
     for start in range(0, len(events), 200):
         assert post(worker.url, events[start:start + 200])[0] == 202
     path = tmp_path / "events.jsonl"
@@ -103,14 +104,6 @@ def test_replay_of_the_same_events_yields_the_same_alert_ids(broker, worker, run
     buyers = {e["buyer_id"] for e in events if e.get("buyer_id")}
     streamed = read_alerts(broker, buyers, until=lambda f: {a["alert_id"] for a in f} >= expected)
     assert {a["alert_id"] for a in streamed} == expected
-
-
-def _namespaced(event: dict, run_id: str) -> dict:
-    out = dict(event)
-    for field in ("event_id", "order_id", "buyer_id"):
-        if out.get(field):
-            out[field] = f"{run_id}-{out[field]}"
-    return out
 
 
 def test_bad_webhook_gets_422_with_a_reason_and_lands_in_the_dead_letter_topic(
