@@ -22,6 +22,7 @@ class Answer:
         body: the JSON body of the answer.
         outcome: the normalized delivery to publish (only on 202 with events).
         dead_letter: why the raw bytes go to the dead-letter topic, if they do.
+
     """
 
     status: int
