@@ -14,13 +14,13 @@ from pathlib import Path
 
 import orjson
 from kafka import KafkaConsumer, KafkaProducer
-from streams.simulator import simulate
 
 from analytics.client import query_worker
 from bench.common import report
-from streams.kafka_admin import admin_client
 from streams.demo import namespace_ids
+from streams.kafka_admin import admin_client
 from streams.producer import produce
+from streams.simulator import simulate
 from streams.supervise import WorkerProcess
 
 BOOTSTRAP = os.environ.get("ORDERGUARD_KAFKA", "localhost:9092")

@@ -79,9 +79,9 @@ class World:
     start: int
     seconds: int
 
-    def moment(self, within: float = 1.0) -> int:
-        """A random instant in the first ``within`` share of the period."""
-        return self.start + int(self.rng.random() * self.seconds * within)
+    def moment(self, room: int = 0) -> int:
+        """A random instant in the period, leaving ``room`` seconds before its end."""
+        return self.start + self.rng.randrange(max(1, self.seconds - room))
 
     def shops(self, buyer: Buyer, k: int) -> list[Seller]:
         """``k`` distinct shops on the buyer's marketplace."""
@@ -136,7 +136,7 @@ def _honest(world: World, buyer: Buyer) -> list[OrderPlan]:
         plans.append(OrderPlan(shop, world.moment(), fate, rng.randint(60, 3 * HOUR),
                                world.items()))
     if rng.random() < 0.05:  # ordered the same thing at two shops, paid the cheaper one
-        at, basket = world.moment(), world.items()
+        at, basket = world.moment(60), world.items()
         first, second = world.shops(buyer, 2)
         plans.append(OrderPlan(first, at, "paid", rng.randint(300, HOUR), basket))
         plans.append(OrderPlan(second, at + 60, "cancelled", rng.randint(300, HOUR), basket))
@@ -150,7 +150,7 @@ def _nonpayer(world: World, buyer: Buyer) -> list[OrderPlan]:
     shops = world.shops(buyer, rng.choice((1, 1, 2)))
     n = rng.randint(3, 6) if len(shops) == 1 else rng.randint(4, 7)
     spread = min(world.seconds, 3 * DAY)
-    start = world.moment(0.5)
+    start = world.moment(spread)
     plans = [OrderPlan(shops[i % len(shops)], start + rng.randrange(spread), "closed_unpaid",
                        0, world.items()) for i in range(n)]
     if rng.random() < 0.3:
@@ -166,7 +166,7 @@ def _cancel_churner(world: World, buyer: Buyer) -> list[OrderPlan]:
     shops = world.shops(buyer, rng.choice((1, 1, 2)))
     cancels = rng.randint(3, 6) if len(shops) == 1 else rng.randint(5, 8)
     spread = min(world.seconds, 2 * DAY)
-    start = world.moment(0.5)
+    start = world.moment(spread)
     plans = [OrderPlan(shops[i % len(shops)], start + rng.randrange(spread), "cancelled",
                        rng.randint(60, 1_800), world.items()) for i in range(cancels)]
     if rng.random() < 0.5:
@@ -301,8 +301,11 @@ class _Renderer:
             paid = at + plan.after
             follow.append(self._event("order.paid", paid, seller, order_id,
                                       payment=dict(buyer.payment), **who))
-            follow.append(self._event("order.shipped", paid + rng.randint(2, 30) * HOUR,
-                                      seller, order_id, actor="seller", **who))
+            shipped = paid + rng.randint(2, 30) * HOUR
+            follow.append(self._event("order.shipped", shipped, seller, order_id,
+                                      actor="seller", **who))
+            follow.append(self._event("order.delivered", shipped + rng.randint(1, 8) * DAY,
+                                      seller, order_id, **who))
         elif plan.fate == "cancelled":
             follow.append(self._event("order.cancelled", at + plan.after, seller, order_id,
                                       actor="buyer", reason="no longer needed", **who))

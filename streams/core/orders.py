@@ -1,0 +1,95 @@
+"""The orders stage as a pure step: dedupe, order status, and the buyer of thin follow-ups.
+
+State layout per ``order_id`` (plain JSON, every key optional)::
+
+    {
+      "b": "b-17",            # the order's buyer, from order.created or any event naming it
+      "st": "paid",           # status: created < paid < shipped < delivered < cancelled/closed
+      "c": 1,                 # order.created seen (a second creation is dropped)
+      "i": ["evt-1", ...],    # event ids seen, oldest first, at most MAX_IDS
+      "h": [{...}, ...],      # follow-ups held until the buyer is known, at most MAX_HELD
+      "hx": 2,                # follow-ups dropped because "h" was full
+    }
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_IDS = 32  # an order's life has a dozen events; redeliveries repeat recent ones
+MAX_HELD = 16
+
+# event type -> (status it sets, rank): the status only ever moves up in rank, so a late
+# order.paid cannot undo order.shipped
+_STATUS: dict[str, tuple[str, int]] = {
+    "order.created": ("created", 1),
+    "order.paid": ("paid", 2),
+    "order.shipped": ("shipped", 3),
+    "order.delivered": ("delivered", 4),
+    "order.cancelled": ("cancelled", 5),
+    "order.closed_unpaid": ("closed_unpaid", 5),
+}
+_RANK: dict[str, int] = dict(_STATUS.values())
+
+
+def step_order(
+    state: dict[str, Any] | None, event: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Fold one event into its order's state and return the events to forward to buyers.
+
+    Redelivered event ids are dropped. A follow-up without ``buyer_id`` gets the order's
+    buyer; when the buyer is not known yet (the follow-up overtook its ``order.created``),
+    it is held in the state and released, with ``buyer_id`` set, right after the first
+    event that names the buyer. Events are forwarded as new dicts; the input event is never
+    modified. The state is owned by the caller, who must write the returned state back
+    (``table[order_id] = state``): it is updated in place when one is given.
+
+    Args:
+        state: the order's state from a previous call, or ``None`` for a new order.
+        event: a validated canonical event of this order (``buyer.message`` without an
+            order is keyed by its buyer and simply forwarded, once).
+
+    Returns:
+        ``(state, events)``: every forwarded event carries ``buyer_id``.
+
+    """
+    event_id = event["event_id"]
+    ids: list[str] | None = None if state is None else state.get("i")
+    if state is None:
+        state = {"i": [event_id]}
+    elif ids is None:
+        state["i"] = [event_id]
+    elif event_id in ids:
+        return state, []
+    else:
+        ids.append(event_id)
+        if len(ids) > MAX_IDS:
+            del ids[0]
+    etype = event["type"]
+    if etype == "order.created":
+        if "c" in state:
+            return state, []  # an order is created once, whatever its event id
+        state["c"] = 1
+    status = _STATUS.get(etype)
+    if status is not None and status[1] > _RANK.get(state.get("st", ""), 0):
+        state["st"] = status[0]
+    buyer = event.get("buyer_id")
+    if buyer:
+        forward = [dict(event)]
+        if "b" not in state:
+            state["b"] = buyer
+            held: list[dict[str, Any]] | None = state.pop("h", None)
+            if held:
+                forward += [{**h, "buyer_id": buyer} for h in held]
+        return state, forward
+    known = state.get("b")
+    if known:
+        return state, [{**event, "buyer_id": known}]
+    held = state.get("h")
+    if held is None:
+        state["h"] = [dict(event)]
+    elif len(held) < MAX_HELD:
+        held.append(dict(event))
+    else:
+        state["hx"] = state.get("hx", 0) + 1
+    return state, []

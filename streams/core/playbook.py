@@ -1,0 +1,49 @@
+"""What the sellers' playbooks say to do about each signal, as contract action ids."""
+
+from __future__ import annotations
+
+from schemas.alert import SEVERITY_RANK
+
+HIGH = SEVERITY_RANK["high"]
+
+# ARCHITECTURE.md's playbook table. Order matters: the first actions are the first to take.
+PLAYBOOK: dict[str, tuple[str, ...]] = {
+    "unpaid_order": ("send_payment_reminder",),
+    # Never `cancel_order` here: on Tmall a seller who closes an unpaid order by hand can be
+    # penalised 6 points, so the playbook lets the platform auto-close it.
+    "repeat_nonpayment": (
+        "hold_shipment",
+        "shorten_auto_cancel",
+        "let_platform_auto_close",
+        "block_buyer",
+    ),
+    "stock_locked": ("reduce_stock_on_payment",),
+    "bad_contact": ("hold_shipment", "contact_buyer"),
+    "suspicious_paid_order": ("collect_evidence", "contact_platform_support"),
+    "dispute": ("contact_buyer",),
+    "chargeback": ("appeal_chargeback", "collect_evidence"),
+    "off_platform_payment": ("decline_off_platform_payment",),
+}
+
+ESCALATE_HIGH: tuple[str, ...] = ("report_buyer",)
+ESCALATE_ACROSS_SHOPS: tuple[str, ...] = ("share_with_sellers",)
+
+
+def recommend(signal: str, severity_rank: int, across_shops: bool = False) -> list[str]:
+    """The playbook's actions for a signal, escalated by severity and by shops involved.
+
+    A high alert adds reporting the buyer; an alert about several shops adds warning the
+    other sellers.
+
+    Args:
+        signal: a key of ``PLAYBOOK``.
+        severity_rank: ``schemas.alert.SEVERITY_RANK`` of the alert.
+        across_shops: the alert counts the buyer's behaviour across several shops.
+
+    """
+    actions = list(PLAYBOOK[signal])
+    if severity_rank >= HIGH:
+        actions += [a for a in ESCALATE_HIGH if a not in actions]
+    if across_shops:
+        actions += [a for a in ESCALATE_ACROSS_SHOPS if a not in actions]
+    return actions

@@ -1,0 +1,176 @@
+import copy
+
+import orjson
+import pytest
+
+from streams.core import windows as win
+from streams.core.evidence import EVIDENCE_CAP, evidence
+from streams.core.fields import DAY, epoch_of
+from streams.core.holdings import held
+
+from .factories import T0, at, make_event
+
+RETENTION = 7
+T0_DAY = int(T0.timestamp()) // DAY
+
+
+def fold_all(events, state=None, retention=RETENTION):
+    for event in events:
+        state = win.fold(state, event, retention)
+    return state
+
+
+@pytest.mark.parametrize(
+    ("ts", "day"),
+    [
+        ("1970-01-01T00:00:00Z", 0),
+        ("1970-01-01T23:59:59Z", 0),
+        ("1970-01-02T00:00:00Z", 1),
+        ("2026-10-05T08:00:00Z", 20731),
+        ("2026-10-05T23:30:00-01:00", 20732),  # next UTC day
+    ],
+)
+def test_bucket_of_is_the_utc_day(ts, day):
+    assert win.bucket_of(epoch_of(ts)) == day
+
+
+@pytest.mark.parametrize(
+    ("etype", "overrides", "column"),
+    [
+        ("order.created", {}, win.CREATED),
+        ("order.paid", {}, win.PAID),
+        ("order.cancelled", {"actor": "buyer"}, win.CANCELLED),
+        ("order.cancelled", {"actor": None}, win.CANCELLED),
+        ("order.cancelled", {"actor": "seller"}, 0),
+        ("order.cancelled", {"actor": "platform"}, 0),
+        ("order.closed_unpaid", {}, win.CLOSED_UNPAID),
+        ("dispute.opened", {"dispute_id": "d-1"}, win.DISPUTED),
+        ("chargeback.notified", {"amount": "9.00", "currency": "USD"}, win.CHARGEBACK),
+        ("refund.requested", {"amount": "9.00", "currency": "USD"}, win.REFUND),
+        ("order.shipped", {}, 0),
+        ("payment.reminder_sent", {"actor": "system", "channel": "system"}, 0),
+    ],
+)
+def test_fold_counts_each_event_in_its_outcome_column(etype, overrides, column):
+    event = make_event(etype, **overrides)
+    if overrides.get("actor", "") is None:
+        del event["actor"]
+    state = win.new_state()
+    assert win.apply(state, event, RETENTION) == column
+    for col in win.OUTCOMES.values():
+        expected = 1 if col == column else 0
+        assert win.count(state, col, T0_DAY, T0_DAY + 1) == expected
+
+
+def test_count_is_per_seller_or_across_sellers_over_a_half_open_day_range():
+    events = [
+        make_event("order.closed_unpaid", seller="s-1", when=at(0)),
+        make_event("order.closed_unpaid", seller="s-1", when=at(1)),
+        make_event("order.closed_unpaid", seller="s-2", when=at(1)),
+        make_event("order.closed_unpaid", seller="s-2", when=at(3)),
+    ]
+    state = fold_all(events)
+    col = win.CLOSED_UNPAID
+    assert win.count(state, col, T0_DAY, T0_DAY + 7) == 4
+    assert win.count(state, col, T0_DAY, T0_DAY + 7, seller="s-1") == 2
+    assert win.count(state, col, T0_DAY + 1, T0_DAY + 3) == 2
+    assert win.count(state, col, T0_DAY + 1, T0_DAY + 4, seller="s-2") == 2
+    assert win.count(state, col, T0_DAY, T0_DAY + 7, seller="s-9") == 0
+
+
+def test_redelivered_event_changes_nothing():
+    event = make_event("order.closed_unpaid")
+    state = fold_all([make_event("order.created"), event])
+    before = copy.deepcopy(state)
+    assert win.apply(state, dict(event), RETENTION) == 0
+    assert state == before
+
+
+def test_late_event_lands_in_its_own_bucket():
+    state = fold_all([make_event(when=at(3)), make_event(when=at(1)), make_event(when=at(2))])
+    assert win.count(state, win.CREATED, T0_DAY + 1, T0_DAY + 2) == 1
+    assert win.count(state, win.CREATED, T0_DAY + 2, T0_DAY + 3) == 1
+    days = state["s"]["s-1"][:: win.WIDTH]
+    assert days == sorted(days) == [T0_DAY + 1, T0_DAY + 2, T0_DAY + 3]
+    assert state["w"] == epoch_of(at(3))
+
+
+def test_watermark_is_event_time_never_the_wall_clock():
+    state = fold_all([make_event(when="2020-01-01T00:00:00Z")])
+    assert state["w"] == epoch_of("2020-01-01T00:00:00Z")
+    assert win.count(state, win.CREATED, 0, 10**6) == 1
+
+
+def test_event_older_than_the_retention_is_dropped():
+    state = fold_all([make_event(when=at(30))])
+    assert win.apply(state, make_event(when=at(30 - 2 * RETENTION - win.EVICT_DAYS)), 7) == 0
+    assert win.count(state, win.CREATED, 0, 10**6) == 1
+
+
+def test_eviction_follows_the_watermark_and_keeps_the_horizon():
+    state = fold_all([make_event("order.closed_unpaid", when=at(d)) for d in range(0, 40, 3)])
+    first = win.cutoff(state, RETENTION)
+    wday = state["w"] // DAY
+    assert first <= wday - RETENTION + 1  # the whole horizon is still there
+    assert first > wday - RETENTION - win.EVICT_DAYS  # and not much more
+    assert min(state["s"]["s-1"][:: win.WIDTH]) >= first
+    kept = win.count(state, win.CLOSED_UNPAID, first, wday + 1)
+    assert kept == win.count(state, win.CLOSED_UNPAID, 0, 10**6)
+    assert all(entry[0] >= first * DAY for entry in state["e"]["s-1"])
+
+
+def test_state_is_plain_json_and_survives_a_round_trip_mid_stream():
+    events = [make_event(when=at(d / 3)) for d in range(12)]
+    events += [make_event("order.closed_unpaid", when=at(d / 2)) for d in range(6)]
+    whole = fold_all(events)
+    half = fold_all(events[:9])
+    resumed = fold_all(events[9:], orjson.loads(orjson.dumps(half)))
+    assert resumed == whole
+
+
+def test_dedupe_memory_is_bounded():
+    state = fold_all([make_event("order.paid", when=at(minutes=m)) for m in range(200)])
+    assert len(state["i"]) == win.DEDUPE_CAP * win.KEY_WIDTH
+    assert win.count(state, win.PAID, T0_DAY, T0_DAY + 1) == 200
+
+
+def test_ids_are_forgotten_after_the_dedupe_days():
+    state = fold_all([make_event("order.paid", when=at(0)), make_event("order.paid", when=at(20))])
+    assert len(state["i"]) == win.KEY_WIDTH
+
+
+def test_evidence_keeps_the_latest_notable_event_ids_per_outcome():
+    closes = [make_event("order.closed_unpaid", when=at(hours=h)) for h in range(12)]
+    state = fold_all([*closes, make_event("order.cancelled", when=at(hours=1))])
+    ids = evidence(state, win.CLOSED_UNPAID, 0, 2**40)
+    assert ids == [e["event_id"] for e in closes[-EVIDENCE_CAP:]]
+    assert len(evidence(state, win.CANCELLED, 0, 2**40)) == 1
+    assert evidence(state, win.CLOSED_UNPAID, 0, 2**40, seller="s-9") == []
+
+
+def test_open_unpaid_orders_hold_units_and_value_until_resolved():
+    a = make_event("order.created", order="o-a", amount="25.00")
+    b = make_event("order.created", order="o-b", seller="s-2", amount="10.50", items=[])
+    state = fold_all([a, b])
+    assert held(state) == (2, 3, 3550)
+    assert held(state, "s-2") == (1, 1, 1050)
+    state = fold_all([make_event("order.paid", order="o-a")], state)
+    assert held(state) == (1, 1, 1050)
+    state = fold_all([make_event("order.cancelled", order="o-b", actor="seller")], state)
+    assert held(state) == (0, 0, 0)
+    assert "o" not in state
+
+
+def test_order_resolved_before_its_creation_arrives_never_holds_stock():
+    state = fold_all(
+        [make_event("order.closed_unpaid", order="o-x"), make_event("order.created", order="o-x")]
+    )
+    assert held(state) == (0, 0, 0)
+    assert "z" not in state
+
+
+@pytest.mark.parametrize("ts", ["1969-12-31T23:59:59Z", "2200-01-01T00:00:00Z"])
+def test_timestamps_outside_the_key_range_are_ignored(ts):
+    state = win.new_state()
+    assert win.apply(state, make_event(when=ts), RETENTION) == 0
+    assert state == win.new_state()
