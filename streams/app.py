@@ -6,6 +6,7 @@ from typing import Any
 
 import faust
 
+from streams import topics
 from streams.core.rules import load_rules
 from streams.settings import Settings
 
@@ -28,6 +29,7 @@ def create_app(settings: Settings) -> faust.App:
         web_port=settings.web_port,
         datadir=str(settings.data_dir),
         producer_acks=-1,
+        producer_max_request_size=topics.MAX_MESSAGE_BYTES,
         # A restarted worker rejoins only once the dead member's session has expired.
         broker_session_timeout=settings.session_timeout_s,
         # Stateful stages process one event at a time, in order (faust-streaming #606).

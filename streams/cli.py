@@ -68,7 +68,7 @@ def worker(web_port: int | None, loglevel: str) -> None:
     settings = _settings()
     if web_port:
         settings = dataclasses.replace(settings, web_port=web_port)
-    ensure_topics(settings.kafka, settings.partitions)
+    ensure_topics(settings.kafka, settings.partitions, settings.app_id)
     Worker(create_app(settings), loglevel=loglevel).execute_from_commandline()
 
 
@@ -89,7 +89,7 @@ def produce(events_file: str) -> None:
 
     settings = _settings()
     events = list(read_events(events_file))
-    ensure_topics(settings.kafka, settings.partitions)
+    ensure_topics(settings.kafka, settings.partitions, settings.app_id)
     count = send(settings.kafka, events)
     click.echo(f"produced {count} events to orderguard.events", err=True)
 

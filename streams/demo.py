@@ -105,7 +105,7 @@ def run_demo(settings: Settings, seed: int, buyers: int, workdir: Path, echo: Ec
 def _wait_settled(bootstrap: str, url: str, tag: str, expected: int, echo: Echo,
                   timeout_s: float = 300) -> None:
     """Wait until every stage has caught up with the topics and the sink stored this run."""
-    stage_topics = (topics.DELIVERIES, topics.EVENTS, topics.BUYER_EVENTS)
+    stage_topics = (topics.EVENTS, *topics.internal(DEMO_APP_ID))
     query = f"SELECT count(*) FROM events WHERE starts_with(event_id, '{tag}-')"  # noqa: S608
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

@@ -9,9 +9,8 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 from streams import topics
 from streams.errors import OrderguardError
 
-PUBLIC_TOPICS = (topics.EVENTS, topics.BUYER_EVENTS, topics.ALERTS, topics.DEADLETTER)
-# one partition keeps delivery dedupe in one place (every key of a delivery is local)
-SINGLE_PARTITION = {topics.DELIVERIES}
+PUBLIC_TOPICS = (topics.EVENTS, topics.ALERTS, topics.DEADLETTER, topics.SUPPRESSED, topics.LISTS)
+_BIG = {"max.message.bytes": str(topics.MAX_MESSAGE_BYTES)}
 
 
 class BrokerUnavailable(OrderguardError):  # noqa: N818
@@ -29,20 +28,32 @@ def admin_client(bootstrap: str) -> KafkaAdminClient:
         ) from None
 
 
-def ensure_topics(
-    bootstrap: str, partitions: int, names: tuple[str, ...] = (*PUBLIC_TOPICS, *SINGLE_PARTITION)
-) -> None:
-    """Create any of ``names`` that do not exist yet (replication factor 1 on a single node)."""
+def topic_specs(app_id: str, partitions: int) -> list[NewTopic]:
+    """The public topics and ``app_id``'s internal ones, with their partitions and configs."""
+    one_partition = {topics.LISTS, topics.deliveries(app_id)}
+    configs = {
+        topics.EVENTS: _BIG,
+        topics.DEADLETTER: _BIG,
+        topics.deliveries(app_id): _BIG,
+        topics.LISTS: {"cleanup.policy": "compact"},
+    }
+    return [
+        NewTopic(name, num_partitions=1 if name in one_partition else partitions,
+                 replication_factor=1, topic_configs=configs.get(name, {}))
+        for name in (*PUBLIC_TOPICS, *topics.internal(app_id))
+    ]
+
+
+def ensure_topics(bootstrap: str, partitions: int, app_id: str = "orderguard") -> None:
+    """Create the topics that do not exist yet (replication factor 1 on a single node)."""
     admin = admin_client(bootstrap)
     try:
         existing = set(admin.list_topics())
-        missing = [n for n in names if n not in existing]
-        if missing:
+        for spec in topic_specs(app_id, partitions):
+            if spec.name in existing:
+                continue
             try:
-                admin.create_topics(
-                    [NewTopic(n, num_partitions=1 if n in SINGLE_PARTITION else partitions,
-                              replication_factor=1) for n in missing]
-                )
+                admin.create_topics([spec])
             except TopicAlreadyExistsError:
                 pass  # another worker created it first
     finally:

@@ -6,7 +6,6 @@ from typing import Any
 
 import orjson
 
-from streams import topics
 from streams.agents.wiring import Wiring
 from streams.core.buyers import step_buyer
 
@@ -30,6 +29,6 @@ def register(w: Wiring) -> None:
                     await w.publish_alert(alert)
             except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
                 await w.dead_letter(
-                    ev.value, topic=topics.BUYER_EVENTS, partition=msg.partition,
+                    ev.value, topic=w.buyer_events.get_topic_name(), partition=msg.partition,
                     offset=msg.offset, stage="buyers", exc=exc, key=ev.key,
                 )

@@ -6,7 +6,6 @@ from typing import Any
 
 import orjson
 
-from streams import topics
 from streams.agents.wiring import Wiring
 
 # Shopify retries for 48 hours, Stripe for 3 days: remember delivery keys for a week.
@@ -39,6 +38,6 @@ def register(w: Wiring) -> None:
                         del keys[key]
             except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
                 await w.dead_letter(
-                    ev.value, topic=topics.DELIVERIES, partition=msg.partition,
+                    ev.value, topic=w.deliveries.get_topic_name(), partition=msg.partition,
                     offset=msg.offset, stage="deliveries", exc=exc, key=ev.key,
                 )

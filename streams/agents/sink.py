@@ -76,7 +76,7 @@ class SinkService(Service):
         s = self.w.settings
         self.store = store = await self._acquire()
         log.info("sink: writing %s", s.duckdb)
-        await asyncio.to_thread(ensure_topics, s.kafka, s.partitions)
+        await asyncio.to_thread(ensure_topics, s.kafka, s.partitions, s.app_id)
         consumer = AIOKafkaConsumer(
             topics.EVENTS, topics.ALERTS,
             bootstrap_servers=s.kafka, group_id=f"{s.app_id}-sink",
@@ -85,6 +85,7 @@ class SinkService(Service):
             session_timeout_ms=s.session_timeout_s * 1000,
         )
         await consumer.start()
+        writing: asyncio.Future[None] | None = None
         try:
             while not self.should_stop:
                 records = await consumer.getmany(
@@ -93,13 +94,16 @@ class SinkService(Service):
                 if not records:
                     continue
                 events, alerts, skipped = decode_batch(records)
-                # Shielded: a stop during the write must not close the file under it.
-                await asyncio.shield(asyncio.to_thread(store.write, events, alerts))
+                # Shielded: a stop during the write cancels the wait, not the write.
+                writing = asyncio.ensure_future(asyncio.to_thread(store.write, events, alerts))
+                await asyncio.shield(writing)
                 await consumer.commit()
                 self.stored_events += len(events)
                 self.stored_alerts += len(alerts)
                 self.skipped += skipped
         finally:
+            if writing is not None and not writing.done():
+                await asyncio.wait([writing])  # never close the file under a running write
             await consumer.stop()
             self.store = None
             await asyncio.to_thread(store.close)

@@ -36,8 +36,8 @@ class Wiring:
             "partitions": settings.partitions,
         }
         self.events = app.topic(topics.EVENTS, **raw)
-        self.deliveries = app.topic(topics.DELIVERIES, **{**raw, "partitions": 1})
-        self.buyer_events = app.topic(topics.BUYER_EVENTS, **raw)
+        self.deliveries = app.topic(topics.deliveries(settings.app_id), **{**raw, "partitions": 1})
+        self.buyer_events = app.topic(topics.buyer_events(settings.app_id), **raw)
         self.alerts = app.topic(topics.ALERTS, **raw)
         self.deadletter = app.topic(topics.DEADLETTER, **raw)
         # table keys and values: plain JSON (state is JSON-safe dicts from the pure core)
