@@ -96,9 +96,32 @@ def _m002_views(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _m003_suppressions(con: duckdb.DuckDBPyConnection) -> None:
+    # Alerts an allow-list entry kept off orderguard.alerts: recorded, never silently dropped.
+    con.execute(
+        """
+        CREATE TABLE suppressions (
+            alert_id      VARCHAR PRIMARY KEY,
+            rule_id       VARCHAR NOT NULL,
+            severity      VARCHAR NOT NULL,
+            buyer_ids     VARCHAR[] NOT NULL,
+            seller_id     VARCHAR,
+            occurred_at   TIMESTAMPTZ NOT NULL,
+            list_seller   VARCHAR,
+            list_reason   VARCHAR,
+            list_source   VARCHAR,
+            explanation   VARCHAR NOT NULL,
+            payload       JSON NOT NULL,
+            stored_at     TIMESTAMPTZ NOT NULL DEFAULT now()
+        )
+        """
+    )
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_events_alerts_orders", _m001_events_alerts_orders),
     ("002_views", _m002_views),
+    ("003_suppressions", _m003_suppressions),
 )
 
 

@@ -90,10 +90,19 @@ class Store:
         """Checkpoint and close the file."""
         self.con.close()
 
-    def write(self, events: Sequence[StoredMessage], alerts: Sequence[dict[str, Any]]) -> None:
-        """Insert a batch of events and alerts in one transaction; existing ids are kept."""
+    def write(
+        self,
+        events: Sequence[StoredMessage],
+        alerts: Sequence[dict[str, Any]],
+        suppressed: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """Insert a batch of events, alerts and suppressed alerts in one transaction.
+
+        Rows whose id is already stored are kept as they are (redeliveries change nothing).
+        """
         unique_events = list({m.value["event_id"]: m for m in events}.values())
         unique_alerts = list({a["alert_id"]: a for a in alerts}.values())
+        unique_suppressed = list({a["alert_id"]: a for a in suppressed}.values())
         with self._write_lock:
             cur = self.con.cursor()
             cur.execute("BEGIN TRANSACTION")
@@ -102,6 +111,8 @@ class Store:
                     self._write_events(cur, unique_events)
                 if unique_alerts:
                     self._write_alerts(cur, unique_alerts)
+                if unique_suppressed:
+                    self._write_suppressed(cur, unique_suppressed)
                 cur.execute("COMMIT")
             except Exception:
                 cur.execute("ROLLBACK")
@@ -168,6 +179,31 @@ class Store:
             """
         )
         cur.unregister("alert_batch")
+
+    @staticmethod
+    def _write_suppressed(cur: duckdb.DuckDBPyConnection, batch: Sequence[dict[str, Any]]) -> None:
+        why = [a.get("suppressed") or {} for a in batch]
+        columns = {name: _strings(batch, name)
+                   for name in ("alert_id", "rule_id", "severity", "seller_id", "occurred_at",
+                                "explanation")}
+        columns["buyer_ids"] = _string_lists(batch, "buyer_ids")
+        for name in ("seller_id", "reason", "source"):
+            columns[f"list_{name.removesuffix('_id')}"] = _strings(why, name)
+        columns["payload"] = _payloads(batch)
+        cur.register("suppressed_batch", pa.table(columns))
+        cur.execute(
+            """
+            INSERT INTO suppressions (alert_id, rule_id, severity, buyer_ids, seller_id,
+                                      occurred_at, list_seller, list_reason, list_source,
+                                      explanation, payload)
+            SELECT alert_id, rule_id, severity, buyer_ids, seller_id,
+                   CAST(occurred_at AS TIMESTAMPTZ), list_seller, list_reason, list_source,
+                   explanation, payload
+            FROM suppressed_batch
+            ON CONFLICT DO NOTHING
+            """
+        )
+        cur.unregister("suppressed_batch")
 
     def query(self, sql: str, params: Iterable[Any] | None = None) -> QueryResult:
         """Run read-only SQL (SELECT / EXPLAIN only) on a cursor of its own and roll it back."""

@@ -57,7 +57,10 @@ class WorkerProcess:
                 code = self.proc.returncode
                 raise WorkerFailed(f"worker exited with {code}; see {self.log_path}")
             doc = self.health()
-            if doc and (not need_store or (doc.get("sink") or {}).get("holds_store")):
+            lists_ready = (doc or {}).get("lists", {}).get("caught_up")
+            if doc and lists_ready and (
+                not need_store or (doc.get("sink") or {}).get("holds_store")
+            ):
                 return
             time.sleep(0.5)
         raise WorkerFailed(f"worker not ready after {timeout_s:.0f}s; see {self.log_path}")

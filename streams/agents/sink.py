@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -20,31 +21,38 @@ log = logging.getLogger("orderguard.sink")
 STANDBY_RETRY_S = 5.0
 
 
-def decode_batch(
-    records: dict[Any, list[Any]],
-) -> tuple[list[StoredMessage], list[dict[str, Any]], int]:
-    """Split a ``getmany`` result into events and alerts; count what cannot be decoded.
+@dataclass
+class Batch:
+    """One ``getmany`` result, decoded and split by topic."""
+
+    events: list[StoredMessage] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    suppressed: list[dict[str, Any]] = field(default_factory=list)
+    skipped: int = 0
+
+
+def decode_batch(records: dict[Any, list[Any]]) -> Batch:
+    """Split a ``getmany`` result by topic; count what cannot be decoded.
 
     Undecodable events are skipped here: the orders stage dead-letters them.
     """
-    events: list[StoredMessage] = []
-    alerts: list[dict[str, Any]] = []
-    skipped = 0
+    batch = Batch()
     for tp, messages in records.items():
         for m in messages:
             try:
                 value = orjson.loads(m.value)
-                if tp.topic == topics.ALERTS:
+                if tp.topic in (topics.ALERTS, topics.SUPPRESSED):
                     value["alert_id"]  # noqa: B018 - a KeyError marks it undecodable
-                    alerts.append(value)
+                    target = batch.alerts if tp.topic == topics.ALERTS else batch.suppressed
+                    target.append(value)
                 else:
                     if not isinstance(value, dict) or not value.get("event_id"):
                         raise ValueError("no event_id")
                     value["occurred_at"]  # noqa: B018
-                    events.append(StoredMessage(value, m.partition, m.offset))
+                    batch.events.append(StoredMessage(value, m.partition, m.offset))
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-                skipped += 1
-    return events, alerts, skipped
+                batch.skipped += 1
+    return batch
 
 
 class SinkService(Service):
@@ -78,7 +86,7 @@ class SinkService(Service):
         log.info("sink: writing %s", s.duckdb)
         await asyncio.to_thread(ensure_topics, s.kafka, s.partitions, s.app_id)
         consumer = AIOKafkaConsumer(
-            topics.EVENTS, topics.ALERTS,
+            topics.EVENTS, topics.ALERTS, topics.SUPPRESSED,
             bootstrap_servers=s.kafka, group_id=f"{s.app_id}-sink",
             enable_auto_commit=False, auto_offset_reset="earliest",
             max_poll_records=s.sink_batch,
@@ -93,14 +101,15 @@ class SinkService(Service):
                 )
                 if not records:
                     continue
-                events, alerts, skipped = decode_batch(records)
+                batch = decode_batch(records)
                 # Shielded: a stop during the write cancels the wait, not the write.
-                writing = asyncio.ensure_future(asyncio.to_thread(store.write, events, alerts))
+                writing = asyncio.ensure_future(asyncio.to_thread(
+                    store.write, batch.events, batch.alerts, batch.suppressed))
                 await asyncio.shield(writing)
                 await consumer.commit()
-                self.stored_events += len(events)
-                self.stored_alerts += len(alerts)
-                self.skipped += skipped
+                self.stored_events += len(batch.events)
+                self.stored_alerts += len(batch.alerts)
+                self.skipped += batch.skipped
         finally:
             if writing is not None and not writing.done():
                 await asyncio.wait([writing])  # never close the file under a running write

@@ -89,8 +89,11 @@ def register(w: Wiring) -> None:
 
         async def get(self, request: Request) -> Response:
             sink = w.sink
+            lists = w.lists_service
             return _json(self, {
                 "status": "ok",
+                "lists": {"entries": len(w.lists),
+                          "caught_up": bool(lists and lists.caught_up)},
                 "topics": [topics.EVENTS, topics.ALERTS],
                 "counters": dict(w.stats),
                 "sink": None if sink is None else {

@@ -11,6 +11,7 @@ import orjson
 
 from streams import topics
 from streams.adapters import Outcome
+from streams.core.lists import ListBook
 from streams.core.rules import RuleSet
 from streams.deadletter import deadletter_headers
 from streams.errors import InvalidEvent
@@ -45,6 +46,8 @@ class Wiring:
             key_type=str, value_type=None, key_serializer="json", value_serializer="json"
         )
         self.stats: Counter[str] = Counter()
+        self.lists = ListBook()  # kept current by the ListsService
+        self.lists_service: Any = None
         self.sink: Any = None  # the SinkService, when this worker runs one
 
     async def publish_event(self, event: dict[str, Any]) -> None:

@@ -112,7 +112,7 @@ def test_migrations_run_once(tmp_path):
     Store(tmp_path / "og.duckdb").close()
     Store(tmp_path / "og.duckdb").close()
     con = duckdb.connect(str(tmp_path / "og.duckdb"))
-    assert con.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 3
 
 
 def test_report_summary_can_be_scoped_to_one_run(store):
@@ -128,3 +128,12 @@ def test_report_summary_can_be_scoped_to_one_run(store):
     assert "r1-b1" in scoped and "r2-b1" not in scoped
     with pytest.raises(ValueError, match="prefix"):
         summary(store.query, prefix="x'; DROP TABLE events; --")
+
+
+def test_suppressed_alerts_are_recorded_with_the_allow_list_entry(store):
+    suppressed = alert("s1", buyer="vip", suppressed={
+        "list": "allow", "seller_id": "*", "reason": "wholesale", "source": "ops"})
+    store.write([], [], [suppressed, suppressed])
+    rows = store.query("SELECT alert_id, buyer_ids, list_reason, list_source FROM suppressions")
+    assert rows.rows == [("s1", ["vip"], "wholesale", "ops")]
+    assert store.query("SELECT count(*) FROM alerts").rows == [(0,)]

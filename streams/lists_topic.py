@@ -1,0 +1,79 @@
+"""The allow and deny lists on their compacted topic: publish, remove, read back."""
+
+from __future__ import annotations
+
+import time
+
+import orjson
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+from schemas.event import parse_ts
+from streams.core.lists import ListBook, ListEntry
+from streams.errors import InvalidEvent
+from streams.kafka_codec import TextKey
+from streams.topics import LISTS
+
+
+def _send(bootstrap: str, key: str, value: bytes | None) -> None:
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", key_serializer=TextKey(),
+                             client_id="orderguard-lists")
+    try:
+        producer.send(LISTS, key=key, value=value).get(timeout=30)
+    finally:
+        producer.close()
+
+
+def publish_entry(bootstrap: str, entry: ListEntry) -> None:
+    """Add or replace an entry; every worker picks it up within moments."""
+    _send(bootstrap, entry.key, orjson.dumps(entry.to_dict()))
+
+
+def remove_entry(bootstrap: str, key: str) -> None:
+    """Remove an entry: a tombstone, which compaction eventually drops."""
+    _send(bootstrap, key, None)
+
+
+def read_book(bootstrap: str, timeout_s: float = 30) -> ListBook:
+    """Read the lists topic from the start to its current end."""
+    book = ListBook()
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+                             enable_auto_commit=False, auto_offset_reset="earliest")
+    try:
+        tp = TopicPartition(LISTS, 0)
+        consumer.assign([tp])
+        consumer.seek_to_beginning(tp)
+        end = consumer.end_offsets([tp])[tp]
+        deadline = time.monotonic() + timeout_s
+        while consumer.position(tp) < end and time.monotonic() < deadline:
+            for records in consumer.poll(timeout_ms=500).values():
+                for record in records:
+                    book.apply(record.key.decode(),
+                               None if record.value is None else orjson.loads(record.value))
+    finally:
+        consumer.close()
+    return book
+
+
+_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_expiry(text: str | None, now: int) -> int | None:
+    """``30d``/``12h``/``90m``/``2w`` from ``now``, or an RFC 3339 time, as epoch seconds.
+
+    Raises:
+        InvalidEvent: for anything else, or a time in the past.
+    """
+    if not text:
+        return None
+    unit = _UNITS.get(text[-1:].lower())
+    if unit is not None and text[:-1].isdigit():
+        return now + int(text[:-1]) * unit
+    try:
+        at = int(parse_ts(text, "--expires").timestamp())
+    except InvalidEvent:
+        raise InvalidEvent(
+            f"--expires must be a duration like 30d, 12h, 2w or an RFC 3339 time, not {text!r}"
+        ) from None
+    if at <= now:
+        raise InvalidEvent(f"--expires {text} is in the past")
+    return at
