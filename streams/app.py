@@ -15,7 +15,7 @@ _app: faust.App | None = None
 
 def create_app(settings: Settings) -> faust.App:
     """Build a worker app for ``settings``; nothing is read from the environment here."""
-    from streams.agents import buyers, deliveries, orders, sink, web
+    from streams.agents import buyers, deliveries, lists, orders, sink, web
     from streams.agents.wiring import Wiring
 
     app = faust.App(
@@ -39,6 +39,7 @@ def create_app(settings: Settings) -> faust.App:
         logging_config=None,
     )
     wiring = Wiring(app, settings, load_rules(settings.rules))
+    lists.register(wiring)
     deliveries.register(wiring)
     orders.register(wiring)
     buyers.register(wiring)

@@ -62,6 +62,7 @@ def parse_expiry(text: str | None, now: int) -> int | None:
 
     Raises:
         InvalidEvent: for anything else, or a time in the past.
+
     """
     if not text:
         return None
