@@ -1,23 +1,19 @@
-"""Run every benchmark: `python -m bench` (or `make bench`)."""
+"""Run every benchmark: `python -m bench` (or `make bench`); needs a broker for the pipeline."""
 
 from __future__ import annotations
 
 import platform
 import sys
 
-from bench import bench_sink
+from bench import bench_pipeline, bench_replay, bench_sink
 
 
 def main() -> None:
+    """Run the benchmarks in turn; each prints its figures and ratios."""
     print(f"python {platform.python_version()} on {platform.machine()}, {sys.platform}")
-    results = []
-    results += bench_sink.run()
-    for name in ("bench_replay", "bench_pipeline"):
-        try:
-            module = __import__(f"bench.{name}", fromlist=["run"])
-        except ImportError:
-            continue
-        results += module.run()
+    bench_replay.run()
+    bench_sink.run()
+    bench_pipeline.run()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from typing import Any
 import faust
 
 from streams import topics
+from streams.core.linking_rules import load_linking_file
 from streams.core.rules import load_rules
 from streams.settings import Settings
 
@@ -15,7 +16,7 @@ _app: faust.App | None = None
 
 def create_app(settings: Settings) -> faust.App:
     """Build a worker app for ``settings``; nothing is read from the environment here."""
-    from streams.agents import buyers, deliveries, lists, orders, sink, web
+    from streams.agents import buyers, deliveries, identities, lists, orders, sink, web
     from streams.agents.wiring import Wiring
 
     app = faust.App(
@@ -38,11 +39,12 @@ def create_app(settings: Settings) -> faust.App:
         web_in_thread=False,
         logging_config=None,
     )
-    wiring = Wiring(app, settings, load_rules(settings.rules))
+    wiring = Wiring(app, settings, load_rules(settings.rules), load_linking_file(settings.rules))
     lists.register(wiring)
     deliveries.register(wiring)
     orders.register(wiring)
     buyers.register(wiring)
+    identities.register(wiring)
     web.register(wiring)
     if settings.sink_enabled:
         sink.register(wiring)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,12 +85,14 @@ def produce(events_file: str) -> None:
     Example:
         orderguard simulate --seed 7 > day.jsonl && orderguard produce day.jsonl
     """
+    from streams.ingest import check_clock
     from streams.jsonl import read_events
     from streams.kafka_admin import ensure_topics
     from streams.producer import produce as send
 
     settings = _settings()
     events = list(read_events(events_file))
+    check_clock(events, datetime.now(UTC))
     ensure_topics(settings.kafka, settings.partitions, settings.app_id)
     count = send(settings.kafka, events)
     click.echo(f"produced {count} events to orderguard.events", err=True)
@@ -111,23 +115,29 @@ def replay(events_file: str, rules_file: str | None, progress: bool | None) -> N
     Example:
         orderguard replay day.jsonl --rules rules.toml > alerts.jsonl
     """
+    from streams.core.linking import LinkedAccounts
+    from streams.core.linking_rules import load_linking_file
     from streams.core.replay import Replay
     from streams.core.rules import load_rules
     from streams.jsonl import read_events
 
     settings = _settings()
-    rules = load_rules(Path(rules_file) if rules_file else settings.rules)
-    engine = Replay(rules)
+    path = Path(rules_file) if rules_file else settings.rules
+    engine = Replay(load_rules(path), identities=LinkedAccounts(load_linking_file(path)))
     out = sys.stdout.buffer
     show = sys.stderr.isatty() if progress is None else progress
     started, count, alerts = time.perf_counter(), 0, 0
-    for event in read_events(events_file, on_error="skip"):
-        for alert in engine.feed(event):
-            out.write(orjson.dumps(alert) + b"\n")
-            alerts += 1
-        count += 1
-        if show and count % 100_000 == 0:
-            click.echo(f"replay: {count} events, {alerts} alerts", err=True)
+    gc.disable()  # the states hold no reference cycles; collection only costs time here
+    try:
+        for event in read_events(events_file, on_error="skip"):
+            for alert in engine.feed(event):
+                out.write(orjson.dumps(alert) + b"\n")
+                alerts += 1
+            count += 1
+            if show and count % 100_000 == 0:
+                click.echo(f"replay: {count} events, {alerts} alerts", err=True)
+    finally:
+        gc.enable()
     out.flush()
     if show:
         elapsed = time.perf_counter() - started
@@ -238,6 +248,31 @@ def simulate(seed: int, buyers: int, days: int) -> None:
     from streams.simulator import simulate as run
 
     write_lines(run(seed, buyers=buyers, days=days).events)
+
+
+@main.command()
+@click.option("--seed", type=int, default=None, help="Simulator seed (default: a new one).")
+@click.option("--buyers", type=int, default=3000, show_default=True)
+@click.option("--days", type=int, default=7, show_default=True)
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
+              help="Rules file (TOML); default: ORDERGUARD_RULES or the packaged defaults.")
+def evaluate(seed: int | None, buyers: int, days: int, rules_file: str | None) -> None:
+    """Score the rules on simulated traffic: precision and recall per buyer archetype.
+
+    Simulates honest and malicious buyers, runs the same detection code as the stream, and
+    counts a buyer as flagged when an alert of severity medium or higher names it.
+
+    \b
+    Example:
+        orderguard evaluate --seed 11 --buyers 5000 --days 7 --rules my-rules.toml
+    """
+    from streams.core.rules import load_rules
+    from streams.evaluation import evaluate as run
+
+    settings = _settings()
+    rules = load_rules(Path(rules_file) if rules_file else settings.rules)
+    chosen = seed if seed is not None else int(time.time()) % 100_000
+    click.echo(run(chosen, buyers, days, rules).format())
 
 
 @main.group()

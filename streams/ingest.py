@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from schemas.event import parse_ts
 from streams.adapters import MAX_BODY, PLATFORMS, Outcome, Secrets, Webhook, handle, normalize
 from streams.errors import BadSignature, InvalidEvent
 from streams.settings import Settings
@@ -36,6 +37,27 @@ def secrets_of(settings: Settings) -> Secrets:
     return Secrets(**{p: settings.secrets.get(p, ()) for p in PLATFORMS})
 
 
+# A webhook from the future would push a buyer's event-time watermark ahead and evict the
+# windows of everything that really happened; platform clocks are not that far off.
+MAX_CLOCK_SKEW_S = 24 * 3600
+
+
+def check_clock(events: list[dict[str, Any]], now: datetime) -> None:
+    """Refuse events that claim to happen more than a day after ``now``.
+
+    Raises:
+        InvalidEvent: naming the first such event.
+
+    """
+    limit = now.timestamp() + MAX_CLOCK_SKEW_S
+    for event in events:
+        if parse_ts(event["occurred_at"]).timestamp() > limit:
+            raise InvalidEvent(
+                f"event {event['event_id']!r}: occurred_at {event['occurred_at']} is more than "
+                "24 hours in the future"
+            )
+
+
 def decide(
     platform: str, headers: dict[str, str], body: bytes, secrets: Secrets,
     now: datetime | None = None,
@@ -46,8 +68,10 @@ def decide(
     if len(body) > MAX_BODY:
         return Answer(413, {"error": f"body over {MAX_BODY} bytes"})
     hook = Webhook(platform=platform, headers=headers, body=body)
+    now = now or datetime.now(UTC)
     try:
-        outcome = handle(hook, secrets, now or datetime.now(UTC))
+        outcome = handle(hook, secrets, now)
+        check_clock(outcome.events, now)
     except BadSignature as exc:
         return Answer(401, {"error": str(exc)})
     except InvalidEvent as exc:

@@ -30,6 +30,11 @@ def buyer_events(app_id: str) -> str:
     return f"{app_id}-buyer-events"
 
 
+def identity_events(app_id: str) -> str:
+    """A buyer's events once per identity it has shown, keyed by that identity."""
+    return f"{app_id}-identity-events"
+
+
 def internal(app_id: str) -> tuple[str, ...]:
     """Every internal topic of ``app_id``."""
-    return (deliveries(app_id), buyer_events(app_id))
+    return (deliveries(app_id), buyer_events(app_id), identity_events(app_id))

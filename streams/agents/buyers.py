@@ -6,14 +6,19 @@ from typing import Any
 
 import orjson
 
-from streams.agents.wiring import Wiring
+from streams.agents.identities import route_to_identities
+from streams.agents.wiring import JSON_HEADERS, Wiring
 from streams.core.buyers import step_buyer
 
 
 def register(w: Wiring) -> None:
-    """Add the buyers agent and its window table to the app."""
+    """Add the buyers agent, its window table and the buyer's identity keys."""
     windows = w.app.Table(
         "buyer-windows", default=None, schema=w.json_schema, partitions=w.settings.partitions,
+    )
+    identity_keys = w.app.Table(
+        "buyer-identity-keys", default=None, schema=w.json_schema,
+        partitions=w.settings.partitions,
     )
 
     @w.app.agent(w.buyer_events, name="buyers", concurrency=1)
@@ -23,10 +28,15 @@ def register(w: Wiring) -> None:
             try:
                 event = orjson.loads(ev.value)
                 buyer = event["buyer_id"]
-                new_state, alerts = step_buyer(windows.get(buyer), event, w.rules)
+                new_state, alerts = step_buyer(windows.get(buyer), event, w.rules, lists=w.lists)
                 windows[buyer] = new_state
                 for alert in alerts:
-                    await w.publish_alert(alert)
+                    if alert.get("suppressed"):  # an allow-list entry: recorded, not raised
+                        await w.suppressed.send(key=buyer.encode(), value=orjson.dumps(alert),
+                                                headers=JSON_HEADERS)
+                    else:
+                        await w.publish_alert(alert)
+                await route_to_identities(w, identity_keys, event)
             except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
                 await w.dead_letter(
                     ev.value, topic=w.buyer_events.get_topic_name(), partition=msg.partition,

@@ -9,6 +9,7 @@ import orjson
 from schemas.event import validate_event
 from streams import topics
 from streams.agents.wiring import JSON_HEADERS, Wiring
+from streams.core.buyers import BUYER_EVENT_TYPES
 from streams.core.orders import step_order
 
 
@@ -30,6 +31,8 @@ def register(w: Wiring) -> None:
                     new_state, forwards = step_order(state.get(event["order_id"]), event)
                     state[event["order_id"]] = new_state
                 for out in forwards:
+                    if out["type"] not in BUYER_EVENT_TYPES:
+                        continue  # nothing the buyers stage counts; Replay skips them too
                     await w.buyer_events.send(
                         key=out["buyer_id"].encode(), value=orjson.dumps(out),
                         headers=JSON_HEADERS,

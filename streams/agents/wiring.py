@@ -11,6 +11,7 @@ import orjson
 
 from streams import topics
 from streams.adapters import Outcome
+from streams.core.linking_rules import LinkingRules
 from streams.core.lists import ListBook
 from streams.core.rules import RuleSet
 from streams.deadletter import deadletter_headers
@@ -25,10 +26,13 @@ JSON_HEADERS = [("content-type", b"application/json")]
 class Wiring:
     """Topics and helpers for thin agents; built once per app by :func:`streams.app.create_app`."""
 
-    def __init__(self, app: faust.App, settings: Settings, rules: RuleSet) -> None:
+    def __init__(
+        self, app: faust.App, settings: Settings, rules: RuleSet, linking: LinkingRules
+    ) -> None:
         self.app = app
         self.settings = settings
         self.rules = rules
+        self.linking = linking
         raw: dict[str, Any] = {
             "key_type": bytes,
             "value_type": bytes,
@@ -39,8 +43,10 @@ class Wiring:
         self.events = app.topic(topics.EVENTS, **raw)
         self.deliveries = app.topic(topics.deliveries(settings.app_id), **{**raw, "partitions": 1})
         self.buyer_events = app.topic(topics.buyer_events(settings.app_id), **raw)
+        self.identity_events = app.topic(topics.identity_events(settings.app_id), **raw)
         self.alerts = app.topic(topics.ALERTS, **raw)
         self.deadletter = app.topic(topics.DEADLETTER, **raw)
+        self.suppressed = app.topic(topics.SUPPRESSED, **raw)
         # table keys and values: plain JSON (state is JSON-safe dicts from the pure core)
         self.json_schema = faust.Schema(
             key_type=str, value_type=None, key_serializer="json", value_serializer="json"

@@ -13,6 +13,71 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def make_alert(
+    *,
+    rule_id: str,
+    rule_version: int,
+    subject: str,
+    window: str,
+    severity_rank: int,
+    buyer_ids: list[str],
+    event: dict[str, Any],
+    explanation: str,
+    recommended_actions: list[str],
+    evidence_event_ids: list[str],
+    observed: float | None = None,
+    threshold: float | None = None,
+    window_start: str | None = None,
+    window_end: str | None = None,
+    order_id: str | None = None,
+    deadline_at: str | None = None,
+) -> dict[str, Any]:
+    """An alert; its id hashes the rule, its version, the subject, ``window`` and the severity.
+
+    Args:
+        rule_id: the rule that fired.
+        rule_version: its version.
+        subject: what the alert is about, e.g. ``"b-17|s-2"`` (buyer at one shop).
+        window: what identifies the episode within the subject (for the id only), e.g.
+            the window's start and end; the same episode at the same severity gives the
+            same id in the stream and in a replay.
+        severity_rank: index into ``schemas.alert.SEVERITIES``.
+        buyer_ids: every buyer the alert is about.
+        event: the event that made the rule fire (seller, marketplace, time).
+        explanation: one sentence a seller understands.
+        recommended_actions: action ids from the contract's vocabulary.
+        evidence_event_ids: the events that made it fire.
+        observed: what was counted, if anything.
+        threshold: the limit it reached.
+        window_start: start of the window counted over (RFC 3339), if any.
+        window_end: its end.
+        order_id: the order, for order-level alerts.
+        deadline_at: the deadline, for deadline alerts.
+
+    """
+    severity = SEVERITIES[severity_rank]
+    return {
+        "alert_id": alert_id(rule_id, rule_version, subject, window, severity),
+        "rule_id": rule_id,
+        "rule_version": rule_version,
+        "severity": severity,
+        "buyer_ids": buyer_ids,
+        "seller_id": event["seller_id"],
+        "marketplace": event["marketplace"],
+        "order_id": order_id,
+        "occurred_at": event["occurred_at"],
+        "window_start": window_start,
+        "window_end": window_end,
+        "observed": observed,
+        "threshold": threshold,
+        "evidence_event_ids": evidence_event_ids,
+        "explanation": explanation,
+        "recommended_actions": recommended_actions,
+        "deadline_at": deadline_at,
+        "schema_version": SCHEMA_VERSION,
+    }
+
+
 def window_alert(
     *,
     rule_id: str,
@@ -29,47 +94,26 @@ def window_alert(
     explanation: str,
     recommended_actions: list[str],
 ) -> dict[str, Any]:
-    """An alert about a buyer's behaviour over a day-aligned window.
+    """An alert about a buyer's behaviour over a day-aligned window (see :func:`make_alert`).
 
-    The id hashes the rule, its version, the subject, the window and the severity, so the
-    same window at the same severity gives the same id in the stream and in a replay.
-
-    Args:
-        rule_id: the rule that fired.
-        rule_version: its version.
-        subject: what the alert is about, e.g. ``"b-17|s-2"`` (buyer at one shop).
-        severity_rank: index into ``schemas.alert.SEVERITIES``.
-        buyer_ids: every buyer the alert is about.
-        event: the event that made the rule fire (seller, marketplace, time).
-        first_day: first UTC day of the window (``epoch // 86400``).
-        horizon_days: window length in days.
-        observed: what was counted.
-        threshold: the limit it reached.
-        evidence_event_ids: the events counted (latest ones when there are many).
-        explanation: one sentence a seller understands.
-        recommended_actions: action ids from the contract's vocabulary.
-
+    The window ``[first_day, first_day + horizon_days)`` (UTC day numbers) is the episode
+    in the id, so the same window at the same severity always gives the same id.
     """
-    severity = SEVERITIES[severity_rank]
     start = format_day(first_day)
     end = format_day(first_day + horizon_days)
-    return {
-        "alert_id": alert_id(rule_id, rule_version, subject, f"{start}/{end}", severity),
-        "rule_id": rule_id,
-        "rule_version": rule_version,
-        "severity": severity,
-        "buyer_ids": buyer_ids,
-        "seller_id": event["seller_id"],
-        "marketplace": event["marketplace"],
-        "order_id": None,
-        "occurred_at": event["occurred_at"],
-        "window_start": start,
-        "window_end": end,
-        "observed": observed,
-        "threshold": threshold,
-        "evidence_event_ids": evidence_event_ids,
-        "explanation": explanation,
-        "recommended_actions": recommended_actions,
-        "deadline_at": None,
-        "schema_version": SCHEMA_VERSION,
-    }
+    return make_alert(
+        rule_id=rule_id,
+        rule_version=rule_version,
+        subject=subject,
+        window=f"{start}/{end}",
+        severity_rank=severity_rank,
+        buyer_ids=buyer_ids,
+        event=event,
+        explanation=explanation,
+        recommended_actions=recommended_actions,
+        evidence_event_ids=evidence_event_ids,
+        observed=observed,
+        threshold=threshold,
+        window_start=start,
+        window_end=end,
+    )

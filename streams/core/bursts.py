@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemas.alert import SEVERITY_RANK
-from streams.core.windows import WIDTH, State
+from streams.core.layout import WIDTH, State
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,21 +122,24 @@ def windows_holding(
     return found
 
 
-def fire_once(state: State, key: str, first_day: int, rank: int, horizon: int) -> bool:
+def fire_once(
+    state: State, key: str, first_day: int, rank: int, horizon: int, part: str = "f"
+) -> bool:
     """Record a firing unless an overlapping window already fired at this severity or higher.
 
     Args:
-        state: the buyer state; its ``"f"`` map is updated in place.
+        state: the buyer state; its ``part`` map is updated in place.
         key: the rule and scope, e.g. ``"nonpayment_burst|s-2"``.
         first_day: the candidate window's first day.
         rank: the candidate's severity rank.
         horizon: window length in days (windows overlap when starts are closer than this).
+        part: ``"f"`` for the daily rules, ``"g"`` for the long rules (evicted later).
 
     Returns:
         True when the alert should be emitted.
 
     """
-    fired: dict[str, list[list[int]]] | None = state.get("f")
+    fired: dict[str, list[list[int]]] | None = state.get(part)
     entries = fired.get(key, []) if fired else []
     kept = []
     for entry in entries:
@@ -148,13 +151,18 @@ def fire_once(state: State, key: str, first_day: int, rank: int, horizon: int) -
     kept.append([first_day, rank])
     kept.sort()
     if fired is None:
-        fired = state["f"] = {}
+        fired = state[part] = {}
     fired[key] = kept
     return True
 
 
 def pick(
-    state: State, key: str, candidates: list[Window], grade: Grade, horizon: int
+    state: State,
+    key: str,
+    candidates: list[Window],
+    grade: Grade,
+    horizon: int,
+    part: str = "f",
 ) -> tuple[Window, int, float] | None:
     """The candidate to alert on, after grading and fire-once; ``None`` when there is none."""
     graded: list[tuple[int, int, float, Window]] = []
@@ -164,7 +172,7 @@ def pick(
             graded.append((-rank, window.first_day, threshold, window))
     graded.sort(key=lambda g: (g[0], g[1]))
     for neg_rank, _, threshold, window in graded:
-        if fire_once(state, key, window.first_day, -neg_rank, horizon):
+        if fire_once(state, key, window.first_day, -neg_rank, horizon, part):
             return window, -neg_rank, threshold
     return None
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from streams.core import windows
-from streams.core.detectors import TRIGGERS
-from streams.core.fields import epoch_of
+from streams.core.lists import ListBook, ListEntry
 from streams.core.rules import RuleSet
+from streams.core.triggers import TRIGGERS
 
 # The event types step_buyer looks at; it returns every other event unchanged at once, so a
 # caller may skip them (Replay does; the orders agent may, to spare the buyers topic).
 BUYER_EVENT_TYPES: frozenset[str] = windows.COUNTED_TYPES
 
+_fromiso = datetime.fromisoformat
+
 
 def step_buyer(
-    state: dict[str, Any] | None, event: dict[str, Any], rules: RuleSet
+    state: dict[str, Any] | None,
+    event: dict[str, Any],
+    rules: RuleSet,
+    lists: ListBook | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Fold one event into a buyer's state and return the alerts it raises.
 
@@ -27,22 +33,55 @@ def step_buyer(
         state: the buyer's state from a previous call, or ``None`` for a new buyer.
         event: a validated canonical event whose ``buyer_id`` is set.
         rules: the configured rules.
+        lists: the allow and deny lists, if any. A deny entry for the buyer at the event's
+            shop makes a new order raise ``blocked_buyer_order``; an allow entry suppresses
+            the buyer's alerts at that shop.
 
     Returns:
-        ``(state, alerts)``; alerts are dicts with exactly the fields of contracts.md §2.
+        ``(state, alerts)``; alerts are dicts with exactly the fields of contracts.md §2,
+        plus ``suppressed`` (``{"list": "allow", "seller_id", "reason", "source"}``) on
+        alerts an allow entry suppresses: the caller records those and publishes none.
         A redelivered event returns no alerts and leaves the state unchanged.
 
     """
     if state is None:
         state = windows.new_state()
-    col = windows.apply(state, event, rules.retention_days)
+    if event["type"] not in BUYER_EVENT_TYPES:
+        return state, []
+    t = int(_fromiso(event["occurred_at"]).timestamp())  # fields.epoch_of, inlined
+    col = windows.apply_at(state, event, t, rules.retention_days, rules.long_days)
     if not col:
         return state, []
     detectors = TRIGGERS.get(col)
     if not detectors:
         return state, []
-    t = epoch_of(event["occurred_at"])
     alerts: list[dict[str, Any]] = []
     for detect in detectors:
-        alerts += detect(state, event, t, rules)
+        found = detect(state, event, t, rules, lists)
+        if found:
+            alerts += found
+    if alerts and lists:
+        suppress(alerts, lists, event["buyer_id"], t)
     return state, alerts
+
+
+def suppress(alerts: list[dict[str, Any]], lists: ListBook, buyer: str, t: int) -> None:
+    """Mark, in place, the alerts an allow entry for ``buyer`` at their shop suppresses.
+
+    The rules still record that they fired (an alert suppressed now is not raised again
+    for the same window once the entry is removed).
+    """
+    for alert in alerts:
+        entry = lists.lookup("allow", buyer, alert["seller_id"], t)
+        if entry is not None:
+            alert["suppressed"] = suppression(entry)
+
+
+def suppression(entry: ListEntry) -> dict[str, Any]:
+    """The ``suppressed`` field an allow entry adds to the alerts it suppresses."""
+    return {
+        "list": "allow",
+        "seller_id": entry.seller_id,
+        "reason": entry.reason,
+        "source": entry.source,
+    }

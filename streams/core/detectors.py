@@ -1,23 +1,33 @@
-"""The buyer-level burst rules, ``nonpayment_burst`` and ``cancel_churn``, and their triggers."""
+"""Burst detectors: counts of one outcome over day windows, at one shop and across shops.
+
+``nonpayment_burst`` and ``cancel_churn`` count the daily rows (a week); ``dispute_abuse``
+and ``chargeback_abuse`` count months, over the daily and the long-horizon rows together.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from streams.core import longterm
 from streams.core import windows as win
 from streams.core.alerts import plural, window_alert
 from streams.core.bursts import HIGH, MEDIUM, Levels, Window, pick, ratio, windows_holding
 from streams.core.evidence import evidence
 from streams.core.fields import DAY
+from streams.core.lists import ListBook
 from streams.core.playbook import recommend
-from streams.core.rules import BurstRule, CancelChurn, RuleSet
+from streams.core.rules import BurstRule, RatioRule, RuleSet
 from streams.core.windows import WIDTH, State
 
 Alert = dict[str, Any]
-Detector = Callable[[State, dict[str, Any], int, RuleSet], list[Alert]]
+Detector = Callable[[State, dict[str, Any], int, RuleSet, ListBook | None], list[Alert]]
 # (rule, buyer, window, where, limit) -> the sentence a seller reads
 Explain = Callable[[BurstRule, str, Window, str, str], str]
+
+
+def _share(rule: BurstRule) -> int:
+    return round(100 * rule.min_ratio) if isinstance(rule, RatioRule) else 0
 
 
 def _explain_nonpayment(rule: BurstRule, buyer: str, w: Window, where: str, limit: str) -> str:
@@ -28,30 +38,72 @@ def _explain_nonpayment(rule: BurstRule, buyer: str, w: Window, where: str, limi
 
 
 def _explain_churn(rule: BurstRule, buyer: str, w: Window, where: str, limit: str) -> str:
-    share = round(100 * rule.min_ratio) if isinstance(rule, CancelChurn) else 0
     return (
         f"Buyer {buyer} cancelled {w.count} of {plural(max(w.base, w.count), 'order')} "
         f"({round(100 * ratio(w))}%) {where} within {plural(rule.horizon_days, 'day')} "
-        f"(limit {limit} and {share}%)."
+        f"(limit {limit} and {_share(rule)}%)."
     )
 
 
-def nonpayment_burst(state: State, event: dict[str, Any], t: int, rules: RuleSet) -> list[Alert]:
+def _explain_disputes(rule: BurstRule, buyer: str, w: Window, where: str, limit: str) -> str:
+    return (
+        f"Buyer {buyer} opened {plural(w.count, 'dispute')} on "
+        f"{plural(max(w.base, w.count), 'paid order')} ({round(100 * ratio(w))}%) {where} "
+        f"within {plural(rule.horizon_days, 'day')}, cancelled disputes included "
+        f"(limit {limit} and {_share(rule)}%)."
+    )
+
+
+def _explain_chargebacks(rule: BurstRule, buyer: str, w: Window, where: str, limit: str) -> str:
+    return (
+        f"Buyer {buyer} charged back {w.count} of {plural(max(w.base, w.count), 'paid order')} "
+        f"({round(100 * ratio(w))}%) {where} within {plural(rule.horizon_days, 'day')} "
+        f"(limit {limit} and {_share(rule)}%)."
+    )
+
+
+def nonpayment_burst(
+    state: State, event: dict[str, Any], t: int, rules: RuleSet, lists: ListBook | None = None
+) -> list[Alert]:
     """Alert when a buyer lets too many orders close unpaid within the horizon."""
     rule = rules.nonpayment_burst
     if not rule.enabled:
         return []
-    return _burst(state, event, t, rules, rule, win.CLOSED_UNPAID, 0, 0.0, _explain_nonpayment)
+    return _burst(state, event, t, rules, rule, win.CLOSED_UNPAID, 0, _explain_nonpayment,
+                  "repeat_nonpayment", "")
 
 
-def cancel_churn(state: State, event: dict[str, Any], t: int, rules: RuleSet) -> list[Alert]:
+def cancel_churn(
+    state: State, event: dict[str, Any], t: int, rules: RuleSet, lists: ListBook | None = None
+) -> list[Alert]:
     """Alert when a buyer cancels many orders, and most of those placed, within the horizon."""
     rule = rules.cancel_churn
     if not rule.enabled:
         return []
-    return _burst(
-        state, event, t, rules, rule, win.CANCELLED, win.CREATED, rule.min_ratio, _explain_churn
-    )
+    return _burst(state, event, t, rules, rule, win.CANCELLED, win.CREATED, _explain_churn,
+                  "repeat_nonpayment", "cancels")
+
+
+def dispute_abuse(
+    state: State, event: dict[str, Any], t: int, rules: RuleSet, lists: ListBook | None = None
+) -> list[Alert]:
+    """Alert when a buyer opens many disputes, a large share of paid orders, over months."""
+    rule = rules.dispute_abuse
+    if not rule.enabled:
+        return []
+    return _burst(state, event, t, rules, rule, win.DISPUTED, win.PAID, _explain_disputes,
+                  "dispute_abuse", "disputes")
+
+
+def chargeback_abuse(
+    state: State, event: dict[str, Any], t: int, rules: RuleSet, lists: ListBook | None = None
+) -> list[Alert]:
+    """Alert when a buyer charges back many payments, a large share of them, over months."""
+    rule = rules.chargeback_abuse
+    if not rule.enabled:
+        return []
+    return _burst(state, event, t, rules, rule, win.CHARGEBACK, win.PAID, _explain_chargebacks,
+                  "chargeback_abuse", "chargebacks")
 
 
 def _burst(
@@ -62,22 +114,27 @@ def _burst(
     rule: BurstRule,
     col: int,
     base_col: int,
-    min_ratio: float,
     explain: Explain,
+    signal: str,
+    noun: str,
 ) -> list[Alert]:
     """Evaluate a burst rule at the event's shop and, if the buyer uses several, across shops."""
     # Fast exits first: most counted events come nowhere near a threshold (fewer events
     # kept in all than the medium level; the retention is at least the horizon).
     sellers: dict[str, list[int]] = state["s"]
     shop = event["seller_id"]
+    long = rule.long
     scopes: list[tuple[str | None, int, int, int, int]] = []
-    here = sum(sellers[shop][col::WIDTH])
+    here = longterm.total(state, col, shop) if long else sum(sellers[shop][col::WIDTH])
     if here >= rule.medium:
         scopes.append((shop, here, rule.medium, rule.high, 0))
-    if len(sellers) >= rule.min_shops:
-        everywhere = 0
-        for rows in sellers.values():
-            everywhere += sum(rows[col::WIDTH])
+    if long or len(sellers) >= rule.min_shops:
+        if long:
+            everywhere = longterm.total(state, col, None)
+        else:
+            everywhere = 0
+            for rows in sellers.values():
+                everywhere += sum(rows[col::WIDTH])
         if everywhere >= rule.shops_medium:
             scopes.append((None, everywhere, rule.shops_medium, rule.shops_high, rule.min_shops))
     if not scopes:
@@ -85,7 +142,9 @@ def _burst(
     buyer = event["buyer_id"]
     day = t // DAY
     horizon = rule.horizon_days
-    fired: dict[str, list[list[int]]] | None = state.get("f")
+    part = "g" if long else "f"
+    fired: dict[str, list[list[int]]] | None = state.get(part)
+    min_ratio = rule.min_ratio if isinstance(rule, RatioRule) else 0.0
     alerts = []
     for seller, total, medium, high, min_shops in scopes:
         scope = "*" if seller is None else seller
@@ -96,17 +155,22 @@ def _burst(
             fired.get(key), day, horizon, HIGH if total >= high else MEDIUM
         ):
             continue
-        first = win.cutoff(state, rules.retention_days)
-        candidates = windows_holding(state, col, base_col, seller, day, horizon, first)
-        chosen = pick(state, key, candidates, Levels(medium, high, min_shops, min_ratio), horizon)
+        if long:
+            first = win.cutoff(state, rules.long_days or rules.retention_days)
+            candidates = longterm.windows(state, col, seller, day, horizon, first)
+        else:
+            first = win.cutoff(state, rules.retention_days)
+            candidates = windows_holding(state, col, base_col, seller, day, horizon, first)
+        levels = Levels(medium, high, min_shops, min_ratio)
+        chosen = pick(state, key, candidates, levels, horizon, part)
         if chosen is None:
             continue
         window, rank, threshold = chosen
-        noun = " cancels" if base_col else ""
+        limit = f"{threshold:g}{' ' + noun if noun else ''}"
         if seller is None:
-            where, limit = f"at {window.shops} shops", f"{threshold:g}{noun} across shops"
+            where, limit = f"at {window.shops} shops", f"{limit} across shops"
         else:
-            where, limit = f"at shop {seller}", f"{threshold:g}{noun}"
+            where = f"at shop {seller}"
         start = window.first_day * DAY
         alerts.append(
             window_alert(
@@ -122,7 +186,7 @@ def _burst(
                 threshold=threshold,
                 evidence_event_ids=evidence(state, col, start, start + horizon * DAY, seller),
                 explanation=explain(rule, buyer, window, where, limit),
-                recommended_actions=recommend("repeat_nonpayment", rank, seller is None),
+                recommended_actions=recommend(signal, rank, seller is None),
             )
         )
     return alerts
@@ -131,14 +195,7 @@ def _burst(
 def _covered(episodes: list[list[int]] | None, day: int, horizon: int, ceiling: int) -> bool:
     """Whether a fired episode overlaps every window holding ``day`` at ``ceiling`` or above."""
     if episodes:
-        for start, rank in episodes:
-            if rank >= ceiling and day - horizon < start <= day:
+        for episode in episodes:
+            if episode[1] >= ceiling and day - horizon < episode[0] <= day:
                 return True
     return False
-
-
-# outcome column -> the detectors an event counted there can make fire
-TRIGGERS: dict[int, tuple[Detector, ...]] = {
-    win.CLOSED_UNPAID: (nonpayment_burst,),
-    win.CANCELLED: (cancel_churn,),
-}

@@ -6,7 +6,8 @@ State layout per ``order_id`` (plain JSON, every key optional)::
       "b": "b-17",            # the order's buyer, from order.created or any event naming it
       "st": "paid",           # status: created < paid < shipped < delivered < cancelled/closed
       "c": 1,                 # order.created seen (a second creation is dropped)
-      "i": ["evt-1", ...],    # event ids seen, oldest first, at most MAX_IDS
+      "i": "evt-1\x1fevt-2\x1f", # event ids seen, oldest first, each ended by SEP, at most
+                              # MAX_IDS (one string: one object to look through, not many)
       "h": [{...}, ...],      # follow-ups held until the buyer is known, at most MAX_HELD
       "hx": 2,                # follow-ups dropped because "h" was full
     }
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 MAX_IDS = 32  # an order's life has a dozen events; redeliveries repeat recent ones
+SEP = "\x1f"  # ends each id in "i" (ASCII unit separator: not found in real event ids)
 MAX_HELD = 16
 
 # event type -> (status it sets, rank): the status only ever moves up in rank, so a late
@@ -40,9 +42,11 @@ def step_order(
     Redelivered event ids are dropped. A follow-up without ``buyer_id`` gets the order's
     buyer; when the buyer is not known yet (the follow-up overtook its ``order.created``),
     it is held in the state and released, with ``buyer_id`` set, right after the first
-    event that names the buyer. Events are forwarded as new dicts; the input event is never
-    modified. The state is owned by the caller, who must write the returned state back
-    (``table[order_id] = state``): it is updated in place when one is given.
+    event that names the buyer. An event that names its buyer is forwarded as it is (the
+    same dict: callers must not modify it); the others as new dicts with ``buyer_id`` set.
+    The input event is never modified. The state is owned by the caller, who must write
+    the returned state back (``table[order_id] = state``): it is updated in place when one
+    is given.
 
     Args:
         state: the order's state from a previous call, or ``None`` for a new order.
@@ -54,28 +58,35 @@ def step_order(
 
     """
     event_id = event["event_id"]
-    ids: list[str] | None = None if state is None else state.get("i")
     if state is None:
-        state = {"i": [event_id]}
-    elif ids is None:
-        state["i"] = [event_id]
-    elif event_id in ids:
-        return state, []
+        state = {"i": event_id + SEP}
     else:
-        ids.append(event_id)
-        if len(ids) > MAX_IDS:
-            del ids[0]
+        ids = state.get("i")
+        if not ids:
+            state["i"] = event_id + SEP
+        else:
+            if type(ids) is list:  # a state written before ids shared one string
+                ids = "".join(i + SEP for i in ids)
+            mark = event_id + SEP
+            if ids.startswith(mark) or SEP + mark in ids:
+                return state, []
+            ids += mark
+            if len(ids) > 2 * MAX_IDS and ids.count(SEP) > MAX_IDS:
+                ids = ids[ids.index(SEP) + 1 :]
+            state["i"] = ids
     etype = event["type"]
     if etype == "order.created":
         if "c" in state:
             return state, []  # an order is created once, whatever its event id
         state["c"] = 1
     status = _STATUS.get(etype)
-    if status is not None and status[1] > _RANK.get(state.get("st", ""), 0):
-        state["st"] = status[0]
+    if status is not None:
+        current = state.get("st")
+        if current is None or status[1] > _RANK.get(current, 0):
+            state["st"] = status[0]
     buyer = event.get("buyer_id")
     if buyer:
-        forward = [dict(event)]
+        forward = [event]
         if "b" not in state:
             state["b"] = buyer
             held: list[dict[str, Any]] | None = state.pop("h", None)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from streams.core.buyers import BUYER_EVENT_TYPES, step_buyer
+from streams.core.buyers import BUYER_EVENT_TYPES, step_buyer, suppression
+from streams.core.fields import epoch_of
+from streams.core.lists import ListBook
 from streams.core.orders import step_order
 from streams.core.rules import RuleSet
+
+
+class Stage(Protocol):
+    """A further in-process stage fed every buyer event, e.g. the identities stage."""
+
+    def feed(self, event: dict[str, Any]) -> list[dict[str, Any]]:
+        """Fold one event of a buyer (``buyer_id`` resolved) and return its alerts."""
+        ...
 
 
 class Replay:
@@ -17,44 +27,79 @@ class Replay:
 
     Attributes:
         rules: the configured rules.
+        lists: the allow and deny lists, or ``None``.
+        identities: the identities stage (``streams.core.linking.LinkedAccounts``), or
+            ``None``; it sees every buyer event after the buyers stage.
         orders: order state by ``order_id`` (the orders stage's table).
         buyers: buyer state by ``buyer_id`` (the buyers stage's table).
+        suppressed: the alerts an allow entry suppressed, in order (never returned by
+            :meth:`feed`), each with its ``suppressed`` field.
 
     """
 
-    def __init__(self, rules: RuleSet) -> None:
+    def __init__(
+        self, rules: RuleSet, lists: ListBook | None = None, identities: Stage | None = None
+    ) -> None:
         self.rules = rules
+        self.lists = lists
+        self.identities = identities
         self.orders: dict[str, dict[str, Any]] = {}
         self.buyers: dict[str, dict[str, Any]] = {}
+        self.suppressed: list[dict[str, Any]] = []
 
     def feed(self, event: dict[str, Any]) -> list[dict[str, Any]]:
-        """Run one validated canonical event through both stages.
+        """Run one validated canonical event through the stages.
 
         Args:
             event: a canonical event that passed ``schemas.event.validate_event``.
 
         Returns:
-            The alerts it raised, usually none.
+            The alerts it raised, usually none; suppressed ones go to ``suppressed``.
 
         """
         order_id = event.get("order_id")
         if order_id:
             orders = self.orders
-            state, forward = step_order(orders.get(order_id), event)
-            orders[order_id] = state
+            known = orders.get(order_id)
+            state, forward = step_order(known, event)
+            if known is None:  # a known state was updated in place: no write needed
+                orders[order_id] = state
             if not forward:
                 return []
+            if len(forward) == 1 and forward[0]["type"] not in BUYER_EVENT_TYPES:
+                return []  # shipped, delivered, reminders, ...: nothing the buyers count
         else:  # a buyer.message without an order: the orders agent forwards it as it is
             forward = [event]
         buyers = self.buyers
-        rules = self.rules
+        lists = self.lists
+        identities = self.identities
         alerts: list[dict[str, Any]] = []
         for ev in forward:
             if ev["type"] not in BUYER_EVENT_TYPES:
                 continue
             buyer = ev["buyer_id"]
-            buyer_state, raised = step_buyer(buyers.get(buyer), ev, rules)
-            buyers[buyer] = buyer_state
+            known = buyers.get(buyer)
+            buyer_state, raised = step_buyer(known, ev, self.rules, lists)
+            if known is None:
+                buyers[buyer] = buyer_state
+            if identities is not None:
+                linked = identities.feed(ev)
+                if linked and lists:
+                    t = epoch_of(ev["occurred_at"])
+                    for alert in linked:
+                        _suppress_group(alert, lists, t)
+                raised += linked
             if raised:
+                if lists:
+                    self.suppressed += [a for a in raised if "suppressed" in a]
+                    raised = [a for a in raised if "suppressed" not in a]
                 alerts += raised
         return alerts
+
+
+def _suppress_group(alert: dict[str, Any], lists: ListBook, t: int) -> None:
+    """Suppress an alert about several buyers when every one of them is allow-listed."""
+    entries = [lists.lookup("allow", b, alert["seller_id"], t) for b in alert["buyer_ids"]]
+    first = entries[0] if entries else None
+    if first is not None and all(entries):
+        alert["suppressed"] = suppression(first)

@@ -1,4 +1,4 @@
-"""Detection rules as frozen dataclasses with versioned thresholds, loaded from TOML."""
+"""The rule registry and the rule set, loaded from TOML (packaged defaults + overrides)."""
 
 from __future__ import annotations
 
@@ -9,104 +9,127 @@ import typing
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
+from streams.core.thresholds import (
+    MAX_HORIZON_DAYS,
+    BadContact,
+    BlockedBuyerOrder,
+    BurstRule,
+    CancelChurn,
+    ChargebackAbuse,
+    ChargebackDeadline,
+    DisputeAbuse,
+    NonpaymentBurst,
+    OrderFlood,
+    RatioRule,
+    Rule,
+    UnpaidStockHeld,
+)
 from streams.errors import ConfigError
 
-MAX_HORIZON_DAYS = 400
-
-
-@dataclass(frozen=True)
-class BurstRule:
-    """A count of one buyer outcome within a horizon, at one shop and across shops.
-
-    Attributes:
-        version: part of every alert id; bump it when thresholds change.
-        enabled: a disabled rule never fires.
-        horizon_days: length of the counting window, in UTC days.
-        medium: count at one shop that raises a medium alert.
-        high: count at one shop that raises a high alert.
-        shops_medium: count across shops (at least ``min_shops``) for a medium alert.
-        shops_high: count across shops for a high alert.
-        min_shops: shops the buyer must have hit for the across-shops count to apply.
-
-    """
-
-    id: ClassVar[str] = ""
-
-    version: int
-    enabled: bool
-    horizon_days: int
-    medium: int
-    high: int
-    shops_medium: int
-    shops_high: int
-    min_shops: int
-
-    def check(self) -> None:
-        """Raise ValueError naming the first threshold that makes no sense."""
-        if self.version < 1:
-            raise ValueError("version must be at least 1")
-        if not 1 <= self.horizon_days <= MAX_HORIZON_DAYS:
-            raise ValueError(f"horizon_days must be between 1 and {MAX_HORIZON_DAYS}")
-        if self.medium < 1 or self.shops_medium < 1:
-            raise ValueError("medium and shops_medium must be at least 1")
-        if self.high < self.medium:
-            raise ValueError("high must be at least medium")
-        if self.shops_high < self.shops_medium:
-            raise ValueError("shops_high must be at least shops_medium")
-        if self.min_shops < 2:
-            raise ValueError("min_shops must be at least 2")
-
-
-@dataclass(frozen=True)
-class NonpaymentBurst(BurstRule):
-    """Orders the buyer let close unpaid (``order.closed_unpaid``) within the horizon."""
-
-    id: ClassVar[str] = "nonpayment_burst"
-
-
-@dataclass(frozen=True)
-class CancelChurn(BurstRule):
-    """Orders the buyer cancelled within the horizon, when they are a large share of orders.
-
-    Attributes:
-        min_ratio: cancels divided by orders placed in the window must reach this share.
-
-    """
-
-    id: ClassVar[str] = "cancel_churn"
-
-    min_ratio: float
-
-    def check(self) -> None:
-        """Raise ValueError naming the first threshold that makes no sense."""
-        super().check()
-        if not 0.0 < self.min_ratio <= 1.0:
-            raise ValueError("min_ratio must be above 0 and at most 1")
-
-
-Rule = NonpaymentBurst | CancelChurn
+__all__ = [
+    "EXTERNAL",
+    "MAX_HORIZON_DAYS",
+    "RULES",
+    "BadContact",
+    "BlockedBuyerOrder",
+    "BurstRule",
+    "CancelChurn",
+    "ChargebackAbuse",
+    "ChargebackDeadline",
+    "DisputeAbuse",
+    "NonpaymentBurst",
+    "OrderFlood",
+    "RatioRule",
+    "Rule",
+    "RuleSet",
+    "UnpaidStockHeld",
+    "load_rule_tables",
+    "load_rules",
+]
 
 # The explicit registry: rule id -> its dataclass. A RuleSet has one field per entry.
-RULES: dict[str, type[BurstRule]] = {cls.id: cls for cls in (NonpaymentBurst, CancelChurn)}
+RULES: dict[str, type[Rule]] = {
+    cls.id: cls
+    for cls in (
+        NonpaymentBurst,
+        CancelChurn,
+        OrderFlood,
+        UnpaidStockHeld,
+        BadContact,
+        DisputeAbuse,
+        ChargebackAbuse,
+        ChargebackDeadline,
+        BlockedBuyerOrder,
+    )
+}
+# Tables a rules file may hold for rules configured elsewhere (the identities stage's
+# ``linked_accounts``, see ``streams.core.linking_rules``): load_rules passes them over,
+# load_rule_tables returns them.
+EXTERNAL: frozenset[str] = frozenset({"linked_accounts"})
 
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Every rule, configured. ``retention_days`` is the longest horizon: how long windows keep."""
+    """Every buyer rule, configured, and how long the buyer windows must keep their counts.
+
+    ``retention_days`` is the longest horizon of the daily rules (daily buckets are kept that
+    long); ``long_days`` the longest horizon of the enabled long rules (disputes,
+    chargebacks), whose older days are kept in coarse form, 0 when none is enabled.
+    """
 
     nonpayment_burst: NonpaymentBurst
     cancel_churn: CancelChurn
+    order_flood: OrderFlood
+    unpaid_stock_held: UnpaidStockHeld
+    bad_contact: BadContact
+    dispute_abuse: DisputeAbuse
+    chargeback_abuse: ChargebackAbuse
+    chargeback_deadline: ChargebackDeadline
+    blocked_buyer_order: BlockedBuyerOrder
     retention_days: int = field(init=False)
+    long_days: int = field(init=False)
 
     def __post_init__(self) -> None:
-        longest = max(rule.horizon_days for rule in self.all())
-        object.__setattr__(self, "retention_days", max(longest, 2))
+        bursts = [rule for rule in self.all() if isinstance(rule, BurstRule)]
+        short = [rule.horizon_days for rule in bursts if not rule.long]
+        long = [rule.horizon_days for rule in bursts if rule.long and rule.enabled]
+        retention = max(max(short, default=0), 2)
+        object.__setattr__(self, "retention_days", retention)
+        object.__setattr__(self, "long_days", max(long, default=0))
+        if self.long_days and self.long_days <= retention:
+            object.__setattr__(self, "long_days", 0)  # the daily buckets already cover it
+            object.__setattr__(self, "retention_days", max(retention, *long))
 
-    def all(self) -> tuple[BurstRule, ...]:
+    def all(self) -> tuple[Rule, ...]:
         """The rules in registry order."""
         return tuple(getattr(self, rule_id) for rule_id in RULES)
+
+
+def load_rule_tables(path: str | os.PathLike[str] | None = None) -> dict[str, dict[str, Any]]:
+    """The rules file's tables, merged key by key over the packaged defaults, unchecked.
+
+    For loaders of rules configured outside the registry (``EXTERNAL``), which check
+    their own table.
+
+    Raises:
+        ConfigError: the file is missing, unreadable or not TOML, or names an unknown rule.
+
+    """
+    packaged = resources.files("streams").joinpath("rules.toml")
+    tables = _parse(packaged.read_text(encoding="utf-8"), "packaged rules.toml")
+    if path is not None:
+        name = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"rules file not found: {name}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read rules file {name}: {exc}") from None
+        for rule_id, values in _parse(text, name).items():
+            tables.setdefault(rule_id, {}).update(values)
+    return tables
 
 
 def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
@@ -124,20 +147,8 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
             a value of the wrong type, or a threshold that makes no sense (one line).
 
     """
-    packaged = resources.files("streams").joinpath("rules.toml")
-    tables = _parse(packaged.read_text(encoding="utf-8"), "packaged rules.toml")
-    if path is not None:
-        name = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ConfigError(f"rules file not found: {name}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read rules file {name}: {exc}") from None
-        for rule_id, values in _parse(text, name).items():
-            tables.setdefault(rule_id, {}).update(values)
-    else:
-        name = "packaged rules.toml"
+    tables = load_rule_tables(path)
+    name = "packaged rules.toml" if path is None else str(path)
     rules = {rule_id: _build(cls, tables.get(rule_id, {}), name) for rule_id, cls in RULES.items()}
     return RuleSet(**rules)  # type: ignore[arg-type]
 
@@ -148,15 +159,15 @@ def _parse(text: str, name: str) -> dict[str, dict[str, Any]]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name}: invalid TOML: {exc}") from None
     for key, value in doc.items():
-        if key not in RULES:
-            known = ", ".join(RULES)
+        if key not in RULES and key not in EXTERNAL:
+            known = ", ".join([*RULES, *sorted(EXTERNAL)])
             raise ConfigError(f"{name}: unknown rule {key!r} (known: {known})")
         if not isinstance(value, dict):
             raise ConfigError(f"{name}: [{key}] must be a table of settings")
     return doc
 
 
-def _build(cls: type[BurstRule], values: dict[str, Any], name: str) -> BurstRule:
+def _build(cls: type[Rule], values: dict[str, Any], name: str) -> Rule:
     hints = typing.get_type_hints(cls)
     fields = {f.name for f in dataclasses.fields(cls)}
     for key, value in values.items():

@@ -1,6 +1,6 @@
 """Per-buyer event-time windows: daily outcome counters per seller, folded by pure functions.
 
-State layout (plain JSON; ``e``, ``o``, ``z`` and ``f`` appear only when needed)::
+State layout (plain JSON; every key but ``w``, ``s`` and ``i`` appears only when needed)::
 
     {
       "w": 1790812800,                      # watermark: latest occurred_at seen (epoch s)
@@ -10,16 +10,24 @@ State layout (plain JSON; ``e``, ``o``, ``z`` and ``f`` appear only when needed)
                                             # refund
       "i": "6a1f3c00e3b0c442...",           # dedupe keys, KEY_WIDTH hex chars each, sorted
       "e": {"s-2": [[1790812800, 4, "evt-9"], ...]},  # evidence.py: latest notable events
-      "o": {"o-1": [1790812800, "s-2", 3, "129.90"]}, # holdings.py: open unpaid orders
+      "o": {"o-1": [1790812800, "s-2", 3, 12990, "evt-1", "sku-1", 3]},  # holdings.py:
+                                            # open unpaid orders, their units per SKU
       "z": {"o-7": 1790812800},             # holdings.py: resolved before their creation
-      "f": {"nonpayment_burst|s-2": [[20736, 2]]},    # fired episodes (owned by the rules)
+      "l": {"s-2": [20700, 1, 0]},          # longterm.py: disputes, chargebacks by day ...
+      "p": {"s-2": [690, 4]},               # ... and paid orders by 30-day block, for days
+                                            # older than the daily retention
+      "c": 2308451134,                      # orderchecks.py: last plausible contact's crc
+      "f": {"nonpayment_burst|s-2": [[20736, 2]]},  # fired episodes (owned by the rules)
+      "g": {"dispute_abuse|s-2": [[20700, 2]]},     # ... of the long rules
     }
 
-Buckets are UTC days (``day = epoch // 86400``): rule horizons are days to months, so a day
+Buckets are UTC days (``day = epoch // 86400``): daily rule horizons are a week, so a day
 keeps a week in 7 rows and the state of an active buyer under 1 KB, and day-aligned window
-starts stay the same whatever order the events arrive in. Minute-scale patterns (order floods)
-need exact times and get their own short list, not finer buckets. Rows are flat (one list per
-seller, not one per day): fewer objects to allocate, to chase and to serialize.
+starts stay the same whatever order the events arrive in. Minute-scale patterns (order
+floods) need exact times: they read the open unpaid orders (``o``), not finer buckets; the
+months the dispute and chargeback rules look back get coarser storage (``l``, ``p``). Rows
+are flat (one list per seller, not one per day): fewer objects to allocate, to chase and
+to serialize.
 
 The step functions own the state they are given: they update it in place and return it.
 Callers write the returned value back (``table[key] = state``) and drop the old reference.
@@ -32,26 +40,38 @@ from datetime import datetime
 from typing import Any
 from zlib import crc32
 
+from streams.core import longterm
+from streams.core.eviction import evict
 from streams.core.evidence import keep_evidence
 from streams.core.fields import DAY
-from streams.core.holdings import hold
+from streams.core.holdings import close_order, open_order
+from streams.core.layout import (
+    CANCELLED,
+    CHARGEBACK,
+    CLOSED_UNPAID,
+    CREATED,
+    DEDUPE_CAP,
+    DEDUPE_DAYS,
+    DISPUTED,
+    EVICT_DAYS,
+    KEY_WIDTH,
+    LONG_COLUMNS,
+    NOTABLE,
+    OUTCOMES,
+    PAID,
+    REFUND,
+    WIDTH,
+    State,
+)
 
-State = dict[str, Any]
+__all__ = [
+    "CANCELLED", "CHARGEBACK", "CLOSED_UNPAID", "COUNTED_TYPES", "CREATED", "DEDUPE_CAP",
+    "DEDUPE_DAYS", "DISPUTED", "EVICT_DAYS", "KEY_WIDTH", "LONG_COLUMNS", "NOTABLE", "OUTCOMES",
+    "PAID", "REFUND", "WIDTH", "State", "apply", "apply_at", "bucket_of", "column_of", "count",
+    "cutoff", "evict", "fold", "new_state",
+]
 
 _fromiso = datetime.fromisoformat
-
-CREATED, PAID, CANCELLED, CLOSED_UNPAID, DISPUTED, CHARGEBACK, REFUND = range(1, 8)
-WIDTH = 8
-OUTCOMES: dict[str, int] = {
-    "created": CREATED,
-    "paid": PAID,
-    "cancelled": CANCELLED,
-    "closed_unpaid": CLOSED_UNPAID,
-    "disputed": DISPUTED,
-    "chargeback": CHARGEBACK,
-    "refund": REFUND,
-}
-NOTABLE: frozenset[int] = frozenset({CANCELLED, CLOSED_UNPAID, DISPUTED, CHARGEBACK, REFUND})
 
 # event type -> (column it counts in, whether it ends the order's hold on stock). A cancel
 # counts against the buyer only when the buyer (or an adapter that cannot tell) cancelled;
@@ -66,21 +86,6 @@ _KIND: dict[str, tuple[int, bool]] = {
     "refund.requested": (REFUND, False),
 }
 COUNTED_TYPES: frozenset[str] = frozenset(_KIND)  # the types that can change the windows
-
-# Redeliveries come soon after the original: remember the ids of events from the day before
-# the watermark's eviction period on (so 2 to 8 days), at most DEDUPE_CAP of them.
-DEDUPE_DAYS = 2
-DEDUPE_CAP = 32
-# A dedupe key is the event time and the crc32 of the event id, as 16 hex digits: keys sort
-# by event time, so "the latest DEDUPE_CAP" is well defined, and two events of one buyer
-# collide only with the same second and the same crc. They share ONE string rather than a
-# list: fewer JSON bytes, and one object for the garbage collector instead of one per key.
-KEY_WIDTH = 16
-# Eviction runs when the watermark enters a new EVICT_DAYS period (epoch-aligned), not on
-# every new day: it then costs nothing on most events. What is kept is measured from the
-# period's first day, so a buyer keeps between retention_days and retention_days +
-# EVICT_DAYS - 1 days, and the kept set still depends on the watermark alone.
-EVICT_DAYS = 7
 
 
 def new_state() -> State:
@@ -107,28 +112,42 @@ def column_of(event: dict[str, Any]) -> int:
     return kind[0]
 
 
-def fold(state: State | None, event: dict[str, Any], retention_days: int) -> State:
+def fold(
+    state: State | None, event: dict[str, Any], retention_days: int, long_days: int = 0
+) -> State:
     """Fold one event into a buyer's windows (see :func:`apply`) and return the state."""
     if state is None:
         state = new_state()
-    apply(state, event, retention_days)
+    apply(state, event, retention_days, long_days)
     return state
 
 
-def apply(state: State, event: dict[str, Any], retention_days: int) -> int:
-    """Fold one event into ``state`` in place.
+def apply(state: State, event: dict[str, Any], retention_days: int, long_days: int = 0) -> int:
+    """Fold one event into ``state`` in place (see :func:`apply_at`).
 
     Args:
         state: the buyer's window state, owned by the caller and updated in place.
         event: a validated canonical event with ``buyer_id`` resolved.
-        retention_days: the longest rule horizon; older buckets are evicted.
+        retention_days: the longest daily rule horizon; older daily buckets are evicted.
+        long_days: the longest long-rule horizon (0: none); paid orders, disputes and
+            chargebacks older than the daily retention are kept this long, coarser.
 
     Returns:
         The outcome column the event was counted in; 0 when it changed no counter (a
         redelivery, an event older than the retention, or a type no window counts).
 
     """
-    # This runs for most events of the stream: it is written for speed (no helper calls
+    if event["type"] not in _KIND:
+        return 0
+    t = int(_fromiso(event["occurred_at"]).timestamp())  # fields.epoch_of, inlined
+    return apply_at(state, event, t, retention_days, long_days)
+
+
+def apply_at(
+    state: State, event: dict[str, Any], t: int, retention_days: int, long_days: int = 0
+) -> int:
+    """:func:`apply` for an event whose time (epoch seconds) the caller has parsed: ``t``."""
+    # This runs for most events of the stream: it is written for speed (few helper calls
     # on the common path), see docs/rules.md "Performance".
     kind = _KIND.get(event["type"])
     if kind is None:
@@ -136,7 +155,6 @@ def apply(state: State, event: dict[str, Any], retention_days: int) -> int:
     col, resolves = kind
     if col == CANCELLED and event.get("actor", "buyer") != "buyer":
         col = 0
-    t = int(_fromiso(event["occurred_at"]).timestamp())  # fields.epoch_of, inlined
     if not 0 <= t < 1 << 32:
         return 0  # outside 1970-2106: it would break the fixed-width dedupe keys
     w: int = state["w"]
@@ -144,9 +162,12 @@ def apply(state: State, event: dict[str, Any], retention_days: int) -> int:
     period = wday - wday % EVICT_DAYS
     day = t // DAY
     if w and day <= period - retention_days:
-        return 0  # older than every window that can still fire
+        # older than every daily window that can still fire: only the long rules want it
+        if long_days and col in LONG_COLUMNS and longterm.keeps(day, col, period, long_days):
+            return _count_old(state, event, t, col)
+        return 0
     event_id: str = event["event_id"]
-    key = format((t << 32) | crc32(event_id.encode()), "016x")
+    key = ((t << 32) | crc32(event_id.encode())).to_bytes(8, "big").hex()
     keys: str = state["i"]
     found = keys.find(key)
     if found >= 0 and _seen(keys, key, found):
@@ -174,12 +195,27 @@ def apply(state: State, event: dict[str, Any], retention_days: int) -> int:
             _count_late(rows, day, col)
         if col in NOTABLE:
             keep_evidence(state, seller, t, col, event_id)
-    if col == CREATED or resolves:
-        hold(state, event, t, seller, resolves)
+    if col == CREATED:
+        open_order(state, event, t, seller)
+    elif resolves:
+        close_order(state, event["order_id"], t)
     if t > w:
         state["w"] = t
-        if day - day % EVICT_DAYS > period:
-            evict(state, retention_days)
+        if w and day - day % EVICT_DAYS > period:  # a new buyer has nothing to evict
+            evict(state, retention_days, long_days)
+    return col
+
+
+def _count_old(state: State, event: dict[str, Any], t: int, col: int) -> int:
+    """Count an event older than the daily retention in the long-horizon rows only.
+
+    Such events are beyond the dedupe keys: the orders stage's per-order ids are what keeps
+    a redelivery of one from counting twice.
+    """
+    seller: str = event["seller_id"]
+    longterm.add(state, seller, t // DAY, col)
+    if col != PAID:
+        keep_evidence(state, seller, t, col, event["event_id"])
     return col
 
 
@@ -212,75 +248,8 @@ def _count_late(rows: list[int], day: int, col: int) -> None:
     rows[i + WIDTH : i + WIDTH] = row
 
 
-def evict(state: State, retention_days: int) -> State:
-    """Drop everything older than the watermark allows, in place, and return the state.
-
-    Counted from the first day of the watermark's eviction period (``EVICT_DAYS``):
-    buckets, evidence, open orders and early-resolution markers older than
-    ``retention_days`` days go; dedupe keys older than ``DEDUPE_DAYS``; fired episodes
-    that no window inside the retention can overlap. The wall clock plays no part.
-    """
-    wday = state["w"] // DAY
-    period = wday - wday % EVICT_DAYS
-    first = period - retention_days + 1
-    since = first * DAY
-    recent = (period - DEDUPE_DAYS + 1) * DAY
-    sellers: dict[str, list[int]] = state["s"]
-    for seller, rows in list(sellers.items()):
-        if rows[0] < first:  # rows are sorted by day: only the oldest needs a look
-            i = WIDTH
-            while i < len(rows) and rows[i] < first:
-                i += WIDTH
-            if i < len(rows):
-                del rows[:i]
-            else:
-                del sellers[seller]
-    keys: str = state["i"]
-    oldest = format(recent, "08x")  # a key starts with its event time in 8 hex digits
-    if keys and keys[:8] < oldest:
-        i = KEY_WIDTH
-        while i < len(keys) and keys[i : i + 8] < oldest:
-            i += KEY_WIDTH
-        state["i"] = keys[i:]
-    evidence: dict[str, list[list[Any]]] | None = state.get("e")
-    if evidence:
-        for seller, entries in list(evidence.items()):
-            if entries[0][0] < since:
-                kept_entries = [entry for entry in entries if entry[0] >= since]
-                if kept_entries:
-                    evidence[seller] = kept_entries
-                else:
-                    del evidence[seller]
-        if not evidence:
-            del state["e"]
-    opened: dict[str, list[Any]] | None = state.get("o")
-    if opened is not None:
-        for order_id in [k for k, v in opened.items() if v[0] < since]:
-            del opened[order_id]
-        if not opened:
-            del state["o"]
-    gone: dict[str, int] | None = state.get("z")
-    if gone is not None:  # kept as long as a creation they would cancel can still arrive
-        for order_id in [k for k, v in gone.items() if v < since]:
-            del gone[order_id]
-        if not gone:
-            del state["z"]
-    fired: dict[str, list[list[int]]] | None = state.get("f")
-    if fired:
-        for key, episodes in list(fired.items()):
-            if episodes[0][0] <= first - retention_days:
-                kept_episodes = [e for e in episodes if e[0] > first - retention_days]
-                if kept_episodes:
-                    fired[key] = kept_episodes
-                else:
-                    del fired[key]
-        if not fired:
-            del state["f"]
-    return state
-
-
 def count(state: State, outcome: int, since: int, until: int, seller: str | None = None) -> int:
-    """Events of one outcome in buckets ``since <= day < until``, at one seller or all.
+    """Events of one outcome in daily buckets ``since <= day < until``, at one seller or all.
 
     Args:
         state: a buyer window state.

@@ -1,16 +1,23 @@
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
 import pytest
 
 from schemas.event import validate_event
+from streams.core.contacts import contact_problems
 from streams.core.fields import epoch_of
-from streams.simulator import ARCHETYPES, MARKETPLACES, simulate
+from streams.core.rules import load_rules
+from streams.simulator import ARCHETYPES, MARKETPLACES, Simulation, simulate
 
 
 @pytest.fixture(scope="module")
 def sim():
     return simulate(42, buyers=300, days=2)
+
+
+@pytest.fixture(scope="module")
+def week():
+    return simulate(43, buyers=1500, days=7)
 
 
 def test_the_same_seed_gives_the_same_events():
@@ -28,8 +35,58 @@ def test_truth_names_every_buyer_with_a_registered_archetype(sim):
     assert buyers == set(sim.truth)
     kinds = Counter(sim.truth.values())
     assert set(kinds) <= set(ARCHETYPES)
-    assert kinds["honest"] > len(sim.truth) / 2
+    assert sum(n for k, n in kinds.items() if not ARCHETYPES[k].malicious) > len(sim.truth) * 0.7
     assert kinds["nonpayer"] and kinds["cancel_churner"]
+
+
+def test_a_week_has_every_archetype(week):
+    assert set(week.truth.values()) == set(ARCHETYPES)
+    assert {
+        "honest", "one_slip", "household", "heavy_buyer", "nonpayer", "cancel_churner",
+        "stock_locker", "linked_ring", "chargeback_abuser", "dispute_abuser", "fake_contact",
+    } <= set(ARCHETYPES)
+
+
+def test_ring_members_share_a_phone_or_device_and_each_stays_small(week):
+    assert week.rings
+    created = defaultdict(list)
+    for e in week.events:
+        if e["type"] == "order.created":
+            created[e["buyer_id"]].append(e)
+    for ring in week.rings:
+        assert 3 <= len(ring) <= 5
+        assert {week.truth[b] for b in ring} == {"linked_ring"}
+        phones = {"".join(c for c in created[b][0]["shipping"]["phone"] if c.isdigit())
+                  for b in ring}
+        devices = {created[b][0]["device"]["fingerprint"] for b in ring}
+        assert len(phones) == 1 or len(devices) == 1
+        buyer_of = {c["order_id"]: b for b in ring for c in created[b]}
+        bad = Counter(
+            buyer_of[e["order_id"]] for e in {e["event_id"]: e for e in week.events}.values()
+            if e["type"] in ("order.closed_unpaid", "order.cancelled")
+            and e["order_id"] in buyer_of
+        )
+        assert sum(bad.values()) >= 4 and max(bad.values(), default=0) <= 2
+
+
+def test_fake_contact_orders_are_exactly_those_with_implausible_contacts(week):
+    rule = load_rules().bad_contact
+    fakes = {e["order_id"] for e in week.events
+             if e["type"] == "order.created" and contact_problems(e["shipping"], rule)}
+    assert fakes and fakes == week.fake_contact_orders
+
+
+def test_claims_come_with_ids_amounts_and_deadlines(week):
+    notices = [e for e in week.events if e["type"] == "chargeback.notified"]
+    assert notices and all(e["deadline_at"] > e["occurred_at"] for e in notices)
+    assert all(e["chargeback_id"] and e["amount"] for e in notices)
+    types = {e["type"] for e in week.events}
+    assert {"dispute.opened", "dispute.cancelled", "dispute.resolved", "refund.requested",
+            "chargeback.appealed"} <= types
+
+
+def test_a_simulation_can_still_be_built_from_events_and_truth():
+    assert Simulation([], {}) == Simulation([], {}, [], set())
 
 
 def test_marketplaces_and_shops_are_several(sim):
@@ -72,14 +129,21 @@ def test_some_events_arrive_late(sim):
     assert late
 
 
-def test_some_honest_households_share_an_address(sim):
-    addresses = Counter(
-        (e["shipping"]["address1"], e["shipping"]["postal_code"], e["buyer_id"])
+def test_households_share_only_their_address(sim):
+    contacts = {
+        e["buyer_id"]: (e["shipping"], e["device"]["fingerprint"])
         for e in sim.events
-        if e["type"] == "order.created" and sim.truth[e["buyer_id"]] == "honest"
-    )
-    per_address = Counter((a, p) for a, p, _ in addresses)
-    assert any(n > 1 for n in per_address.values())
+        if e["type"] == "order.created" and sim.truth[e["buyer_id"]] == "household"
+    }
+    homes = defaultdict(set)
+    for buyer, (shipping, _) in contacts.items():
+        homes[(shipping["address1"], shipping["postal_code"])].add(buyer)
+    shared = [members for members in homes.values() if len(members) > 1]
+    assert shared
+    for members in shared:
+        assert len({contacts[b][0]["phone"] for b in members}) == len(members)
+        assert len({contacts[b][0]["email"] for b in members}) == len(members)
+        assert len({contacts[b][1] for b in members}) == len(members)
 
 
 def test_taobao_order_ids_exceed_2_to_the_53(sim):

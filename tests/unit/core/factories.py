@@ -60,3 +60,48 @@ def order(
     first = make_event("order.created", buyer, at(day), seller, **created)
     follow = make_event(f"order.{fate}", buyer, at(day, hours=1), seller, first["order_id"])
     return [first, follow]
+
+
+def contact(**overrides: Any) -> dict[str, Any]:
+    """A plausible shipping contact (Madrid); any field can be overridden or set to None."""
+    shipping = {
+        "name": "Lucía Martín",
+        "phone": "+34 612 345 978",
+        "email": "lucia.m@example.com",
+        "country": "ES",
+        "region": "Madrid",
+        "city": "Madrid",
+        "postal_code": "28013",
+        "address1": "Calle de Alcalá 42, 3º B",
+    }
+    shipping.update(overrides)
+    return {k: v for k, v in shipping.items() if v is not None}
+
+
+def created(
+    buyer: str = "b-1",
+    when: str | None = None,
+    seller: str = "s-1",
+    sku: str = "sku-1",
+    quantity: int = 1,
+    amount: str = "10.00",
+    **overrides: Any,
+) -> dict[str, Any]:
+    """An order.created of one line (``quantity`` units of ``sku``)."""
+    return make_event(
+        "order.created", buyer, when, seller, amount=amount,
+        items=[{"sku": sku, "quantity": quantity, "unit_price": amount}], **overrides,
+    )
+
+
+def follow(etype: str, order: dict[str, Any], when: str, **overrides: Any) -> dict[str, Any]:
+    """A follow-up of ``order`` (its buyer, shop and order id) of type ``etype``."""
+    return make_event(
+        etype, order["buyer_id"], when, order["seller_id"], order["order_id"], **overrides
+    )
+
+
+def paid_order(buyer: str = "b-1", day: float = 0, seller: str = "s-1") -> list[dict[str, Any]]:
+    """An order.created and its order.paid ten minutes later."""
+    first = created(buyer, at(day), seller)
+    return [first, follow("order.paid", first, at(day, minutes=10))]

@@ -39,3 +39,31 @@ def test_unpaid_orders_are_never_cancelled_by_hand():
             assert "cancel_order" not in recommend(
                 "repeat_nonpayment", SEVERITY_RANK[severity], across_shops
             )
+
+
+@pytest.mark.parametrize(
+    ("signal", "severity", "actions"),
+    [
+        ("stock_locked", "medium", ["reduce_stock_on_payment", "hold_shipment",
+                                    "shorten_auto_cancel", "let_platform_auto_close"]),
+        ("stock_locked", "high", ["reduce_stock_on_payment", "hold_shipment",
+                                  "shorten_auto_cancel", "let_platform_auto_close",
+                                  "block_buyer"]),
+        ("bad_contact", "high", ["hold_shipment", "contact_buyer"]),
+        ("dispute_abuse", "medium", ["collect_evidence", "contact_platform_support",
+                                     "contact_buyer"]),
+        ("dispute_abuse", "high", ["collect_evidence", "contact_platform_support",
+                                   "contact_buyer", "block_buyer"]),
+        ("chargeback_abuse", "high", ["collect_evidence", "appeal_chargeback", "block_buyer",
+                                      "report_buyer"]),
+        ("chargeback", "high", ["appeal_chargeback", "collect_evidence"]),
+        ("blocked_buyer", "high", ["hold_shipment", "let_platform_auto_close", "block_buyer"]),
+    ],
+)
+def test_each_signal_maps_to_the_playbooks_actions(signal, severity, actions):
+    assert recommend(signal, SEVERITY_RANK[severity]) == actions
+
+
+@pytest.mark.parametrize("signal", ["stock_locked", "blocked_buyer", "repeat_nonpayment"])
+def test_orders_left_unpaid_are_never_cancelled_by_hand(signal):
+    assert "cancel_order" not in recommend(signal, SEVERITY_RANK["critical"], True)

@@ -7,6 +7,7 @@ import pytest
 from schemas.alert import SEVERITY_RANK, validate_alert
 from streams.core.replay import Replay
 from streams.core.rules import load_rules
+from streams.evaluation import default_identities
 from streams.simulator import ARCHETYPES, simulate
 
 from .factories import at, make_event
@@ -23,8 +24,12 @@ def replay(events):
 
 
 def flagged(alerts):
+    """Buyers named by a medium+ alert that judges them: a chargeback's appeal deadline is
+    urgent for the seller whoever the buyer is, so it is left out."""
     buyers = defaultdict(set)
     for alert in alerts:
+        if alert["rule_id"] == "chargeback_deadline":
+            continue
         if SEVERITY_RANK[alert["severity"]] >= SEVERITY_RANK["medium"]:
             for buyer in alert["buyer_ids"]:
                 buyers[buyer].add(alert["rule_id"])
@@ -54,17 +59,22 @@ def test_a_close_that_overtakes_its_creation_still_counts():
 
 
 @pytest.mark.parametrize(("seed", "days"), [(11, 1), (12, 3)])
-def test_replay_flags_every_non_payer_and_churner_and_no_honest_buyer(seed, days):
+def test_replay_flags_every_malicious_buyer_and_no_honest_buyer(seed, days):
+    # linked rings need the identities stage (streams.core.linking), once it exists
+    identities = default_identities()
     sim = simulate(seed, buyers=400, days=days)
-    _, alerts = replay(sim.events)
+    engine = Replay(RULES, identities=identities)
+    alerts = [alert for event in sim.events for alert in engine.feed(event)]
     for alert in alerts:
         validate_alert(alert)
     buyers = flagged(alerts)
     for buyer, kind in sim.truth.items():
+        if kind == "linked_ring" and identities is None:
+            continue
         if ARCHETYPES[kind].malicious:
             assert buyer in buyers, f"{kind} {buyer} not flagged"
         else:
-            assert buyer not in buyers, f"honest {buyer} flagged: {buyers[buyer]}"
+            assert buyer not in buyers, f"{kind} {buyer} flagged: {buyers[buyer]}"
     assert {"nonpayment_burst", "cancel_churn"} <= set().union(*buyers.values())
 
 

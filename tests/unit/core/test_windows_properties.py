@@ -4,12 +4,14 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
+from streams.core import longterm
 from streams.core import windows as win
 from streams.core.fields import DAY, epoch_of
 
 from .factories import at
 
 RETENTION = 7
+LONG = 40  # long-horizon retention: dispute and chargeback days, paid orders by block
 TYPES = (
     "order.created",
     "order.paid",
@@ -51,8 +53,11 @@ def event_lists(draw, span_days: float, max_size: int = 30):
         if etype == "order.cancelled":
             event["actor"] = draw(st.sampled_from(("buyer", "seller", "system")))
         if etype == "order.created":
-            event["amount"] = "12.30"
-            event["items"] = [{"sku": "k", "quantity": draw(st.integers(1, 5))}]
+            event["amount"] = draw(st.sampled_from(("12.30", "7", "1500.05")))
+            event["items"] = [
+                {"sku": draw(st.sampled_from(("k", "m", "n"))), "quantity": draw(st.integers(1, 5))}
+                for _ in range(draw(st.integers(0, 3)))
+            ]
         events.append(event)
     for event in events:
         if event["type"] == "order.created":
@@ -64,7 +69,7 @@ def event_lists(draw, span_days: float, max_size: int = 30):
 def fold_all(events):
     state = None
     for event in events:
-        state = win.fold(state, event, RETENTION)
+        state = win.fold(state, event, RETENTION, LONG)
     return state
 
 
@@ -108,7 +113,7 @@ def test_redelivery_within_the_dedupe_window_never_changes_state(events, data):
     state = fold_all(events)
     before = copy.deepcopy(state)
     for event in data.draw(st.lists(st.sampled_from(events), min_size=1, max_size=10)):
-        state = win.fold(state, dict(event), RETENTION)
+        state = win.fold(state, dict(event), RETENTION, LONG)
     assert state == before
 
 
@@ -125,3 +130,57 @@ def test_eviction_never_drops_an_event_inside_the_horizon(case):
     )
     for col in win.OUTCOMES.values():
         assert win.count(state, col, first, wday + 1) == inside[col]
+
+
+@given(reordered_with_redeliveries(span_days=8 * RETENTION))
+def test_eviction_never_drops_a_dispute_chargeback_or_payment_inside_the_long_horizon(case):
+    events, arrival = case
+    state = fold_all(arrival)
+    wday = state["w"] // DAY
+    period = wday - wday % win.EVICT_DAYS
+    first = period - LONG + 1  # the oldest day the long rows keep
+    for col in (win.DISPUTED, win.CHARGEBACK):
+        inside = sum(
+            1 for e in events
+            if win.column_of(e) == col and epoch_of(e["occurred_at"]) // DAY >= first
+        )
+        kept = win.count(state, col, first, wday + 1) + sum(
+            rows[i + (1 if col == win.DISPUTED else 2)]
+            for rows in state.get("l", {}).values()
+            for i in range(0, len(rows), longterm.L_WIDTH)
+            if rows[i] >= first
+        )
+        assert kept == inside
+    # payments older than the daily windows are kept per block: every block from the one
+    # holding the long horizon's first day on is whole
+    block = first // longterm.BLOCK_DAYS
+    paid = sum(
+        1 for e in events
+        if win.column_of(e) == win.PAID
+        and epoch_of(e["occurred_at"]) // DAY // longterm.BLOCK_DAYS >= block
+    )
+    kept = win.count(state, win.PAID, block * longterm.BLOCK_DAYS, wday + 1) + sum(
+        rows[i + 1]
+        for rows in state.get("p", {}).values()
+        for i in range(0, len(rows), longterm.P_WIDTH)
+        if rows[i] >= block
+    )
+    assert kept == paid
+
+
+@given(reordered_with_redeliveries(span_days=8 * RETENTION))
+def test_open_orders_hold_every_unresolved_order_inside_the_horizon(case):
+    events, arrival = case
+    state = fold_all(arrival)
+    wday = state["w"] // DAY
+    since = (wday - wday % win.EVICT_DAYS - RETENTION + 1) * DAY
+    resolved = {
+        e["order_id"] for e in events
+        if e["type"] in ("order.paid", "order.cancelled", "order.closed_unpaid")
+    }
+    expected = {
+        e["order_id"] for e in events
+        if e["type"] == "order.created" and e["order_id"] not in resolved
+        and epoch_of(e["occurred_at"]) >= since
+    }
+    assert set(state.get("o", {})) == expected

@@ -1,0 +1,55 @@
+"""Identities stage (key: identity fingerprint): linked accounts and ring alerts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from streams.agents.wiring import JSON_HEADERS, Wiring
+from streams.core.linking import step_identity
+
+
+def register(w: Wiring) -> None:
+    """Add the identities agent and its state table."""
+    state = w.app.Table(
+        "identity-state", default=None, schema=w.json_schema, partitions=w.settings.partitions,
+    )
+
+    @w.app.agent(w.identity_events, name="identities", concurrency=1)
+    async def identities(stream: Any) -> None:
+        async for ev in stream.events():
+            msg = ev.message
+            try:
+                key = ev.key.decode()
+                new_state, alerts = step_identity(
+                    state.get(key), key, orjson.loads(ev.value), w.linking
+                )
+                state[key] = new_state
+                for alert in alerts:
+                    await w.publish_alert(alert)
+            except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
+                await w.dead_letter(
+                    ev.value, topic=w.identity_events.get_topic_name(), partition=msg.partition,
+                    offset=msg.offset, stage="identities", exc=exc, key=ev.key,
+                )
+
+
+async def route_to_identities(
+    w: Wiring, keys_table: Any, event: dict[str, Any]
+) -> None:
+    """Send a buyer's event to every identity the buyer has shown (buyers stage side)."""
+    from streams.core.linking import LINK_EVENT_TYPES, buyer_identity_keys, link_message
+
+    if event["type"] not in LINK_EVENT_TYPES:
+        return
+    buyer = event["buyer_id"]
+    old = keys_table.get(buyer) or []
+    keys = buyer_identity_keys(old, event)
+    if keys is not old:
+        keys_table[buyer] = keys
+    for key in keys:
+        await w.identity_events.send(
+            key=key.encode(), value=orjson.dumps(link_message(None, event, key)),
+            headers=JSON_HEADERS,
+        )

@@ -1,0 +1,258 @@
+"""The state of one identity key: its accounts' daily outcome counts, folded by event time.
+
+State layout (plain JSON; ``e``, ``n`` and ``f`` appear only when needed)::
+
+    {
+      "w": 1790812800,                       # watermark: latest occurred_at counted (epoch s)
+      "b": {"b-1": [20736, 1, 0, 0, 1, 0, 0, 20737, ...]},  # per account, flat rows of ROW
+                                             # ints sorted by day: day, created, paid,
+                                             # cancelled (by the buyer), closed unpaid,
+                                             # disputes opened, chargebacks notified
+      "i": "50fa6a1f3c0e50fb...",            # dedupe keys, KEY_WIDTH hex chars each, sorted
+      "e": [[1790812800, "evt-9", "b-1"], ...],  # latest bad-outcome events (evidence)
+      "n": [20736, 3, ...],                  # accounts dropped past max_members: [day of
+                                             # their last event, how many], sorted by day
+      "f": [[20736, 2, 4]],                  # fired: [first day, severity rank, accounts]
+    }
+
+Buckets are UTC days, as for buyers (``streams/core/windows.py``): windows start on a day,
+so the same events give the same windows in any arrival order. Everything older than
+``retention_days`` before the watermark's day is evicted when the watermark enters a new
+day, and an event that old is ignored: what is kept depends on the watermark alone.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from zlib import crc32
+
+from streams.core.fields import DAY, epoch_of
+from streams.core.linking_rules import LinkingRules
+
+State = dict[str, Any]
+
+CREATED, PAID, CANCELLED, CLOSED_UNPAID, DISPUTED, CHARGEBACK = range(1, 7)
+ROW = 7
+BAD = range(CANCELLED, ROW)  # the outcome columns that count against the accounts
+
+COLUMNS: dict[str, int] = {
+    "order.created": CREATED,
+    "order.paid": PAID,
+    "order.cancelled": CANCELLED,
+    "order.closed_unpaid": CLOSED_UNPAID,
+    "dispute.opened": DISPUTED,
+    "chargeback.notified": CHARGEBACK,
+}
+
+# A dedupe key: the event's UTC day (4 hex digits, good to 2149) and the crc32 of its id.
+# Keys sort by day, so eviction cuts a prefix; two events of one identity collide only
+# with the same day and the same crc. Kept for the whole retention, the latest DEDUPE_CAP.
+KEY_WIDTH = 12
+DEDUPE_CAP = 64
+EVIDENCE_CAP = 12  # latest bad-outcome event ids kept for the alert's evidence
+
+# One event reaches several identity keys one after the other (up to MAX_BUYER_KEYS): the
+# timestamp is parsed once for all of them.
+_epoch = lru_cache(maxsize=1024)(epoch_of)
+
+
+def new_state() -> State:
+    """An empty identity state."""
+    return {"w": 0, "b": {}, "i": ""}
+
+
+def column_of(event: dict[str, Any]) -> int:
+    """The outcome column an event counts in, 0 for none (seller/system cancels count in none)."""
+    col = COLUMNS.get(event["type"], 0)
+    if col == CANCELLED and event.get("actor", "buyer") != "buyer":
+        return 0
+    return col
+
+
+def cutoff(state: State, rules: LinkingRules) -> int:
+    """The oldest UTC day kept: ``retention_days - 1`` days before the watermark's day."""
+    wday: int = state["w"] // DAY
+    return wday - rules.retention_days + 1
+
+
+def fold(state: State, event: dict[str, Any], rules: LinkingRules) -> tuple[int, int, bool]:
+    """Count one event in place.
+
+    Args:
+        state: the identity state, owned by the caller.
+        event: a link message (or canonical event) with ``buyer_id`` set.
+        rules: the configured rule (retention, ``max_members``).
+
+    Returns:
+        ``(column, day, joined)``: the column counted (0 when nothing changed: a redelivery,
+        an event older than the retention, a type that counts nowhere), the event's UTC day,
+        and whether the event's account is new to the identity.
+
+    """
+    col = COLUMNS.get(event["type"], 0)
+    if col == CANCELLED and event.get("actor", "buyer") != "buyer":
+        col = 0
+    buyer = event.get("buyer_id")
+    if not col or not buyer:
+        return 0, 0, False
+    t = _epoch(event["occurred_at"])
+    if not 0 <= t < 1 << 32:
+        return 0, 0, False
+    day = t // DAY
+    w: int = state["w"]
+    if w and day <= w // DAY - rules.retention_days:  # older than cutoff(state, rules)
+        return 0, day, False
+    event_id: str = event["event_id"]
+    key = f"{day:04x}{crc32(event_id.encode()):08x}"
+    keys = _insert(state["i"], key)
+    if keys is None:
+        return 0, day, False
+    state["i"] = keys
+    members: dict[str, list[int]] = state["b"]
+    rows = members.get(buyer)
+    joined = rows is None
+    if rows is None:
+        if len(members) >= rules.max_members:
+            _fold_out(state, members)
+        rows = members[buyer] = []
+    add_count(rows, day, col)
+    if col >= CANCELLED:
+        _keep_evidence(state, [t, event_id, buyer])
+    if t > w:
+        state["w"] = t
+        if w and day > w // DAY:
+            evict(state, rules)
+    return col, day, joined
+
+
+def _insert(keys: str, key: str) -> str | None:
+    """``keys`` with ``key`` in sorted place (the oldest go past ``DEDUPE_CAP``); None if seen."""
+    hi = len(keys) // KEY_WIDTH
+    if not hi or keys[-KEY_WIDTH:] < key:
+        keys += key  # the identity's newest day
+    else:
+        lo = 0
+        while lo < hi:  # binary search over the fixed-width keys, without splitting them
+            mid = (lo + hi) // 2
+            if keys[mid * KEY_WIDTH : mid * KEY_WIDTH + KEY_WIDTH] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        at = lo * KEY_WIDTH
+        if keys[at : at + KEY_WIDTH] == key:
+            return None
+        keys = keys[:at] + key + keys[at:]
+    if len(keys) > DEDUPE_CAP * KEY_WIDTH:
+        keys = keys[KEY_WIDTH:]
+    return keys
+
+
+def add_count(rows: list[int], day: int, col: int, n: int = 1) -> None:
+    """Add ``n`` to one column of the row for ``day``, inserting the row in day order."""
+    i = len(rows) - ROW
+    while i >= 0 and rows[i] > day:
+        i -= ROW
+    if i >= 0 and rows[i] == day:
+        rows[i + col] += n
+        return
+    row = [day, 0, 0, 0, 0, 0, 0]
+    row[col] = n
+    rows[i + ROW : i + ROW] = row
+
+
+def bad_total(rows: list[int]) -> int:
+    """Bad outcomes over all of a row list's days."""
+    return sum(rows[i + c] for i in range(0, len(rows), ROW) for c in BAD)
+
+
+def _fold_out(state: State, members: dict[str, list[int]]) -> None:
+    """Make room for one account: drop the least bad, least recent one, counted in ``n``.
+
+    Keeps the accounts a ring alert is about; an identity shared by this many accounts
+    is a pick-up point, an office or a farm, and the accounts with bad outcomes matter.
+    The dropped account is counted under the day of its last event, and forgotten when
+    that day is evicted, as the account itself would have been.
+    """
+    victim = min(members, key=lambda b: (bad_total(members[b]), members[b][-ROW], b))
+    last = members.pop(victim)[-ROW]
+    dropped: list[int] = state.setdefault("n", [])
+    i = 0
+    while i < len(dropped) and dropped[i] < last:
+        i += 2
+    if i < len(dropped) and dropped[i] == last:
+        dropped[i + 1] += 1
+    else:
+        dropped[i:i] = [last, 1]
+
+
+def dropped_accounts(state: State) -> int:
+    """Accounts dropped past ``max_members`` whose last event is still within the retention."""
+    return sum(state.get("n", [])[1::2])
+
+
+def _keep_evidence(state: State, entry: list[Any]) -> None:
+    """Remember a bad-outcome event ``[t, event_id, buyer]``, the latest ``EVIDENCE_CAP``."""
+    entries: list[list[Any]] = state.setdefault("e", [])
+    if not entries or entries[-1] < entry:
+        entries.append(entry)
+    else:
+        entries.append(entry)
+        entries.sort()
+    if len(entries) > EVIDENCE_CAP:
+        del entries[0]
+
+
+def evict(state: State, rules: LinkingRules) -> State:
+    """Drop what is older than the retention before the watermark, in place; return the state.
+
+    Rows, dedupe keys and evidence older than :func:`cutoff` go, and accounts left with
+    no row, or dropped past ``max_members`` with their last event; fired episodes go once no
+    kept window can overlap them.
+    The wall clock plays no part.
+    """
+    first = cutoff(state, rules)
+    members: dict[str, list[int]] = state["b"]
+    for buyer, rows in list(members.items()):
+        if rows[0] < first:
+            kept = _rows_since(rows, first)
+            if kept:
+                members[buyer] = kept
+            else:
+                del members[buyer]
+    dropped: list[int] | None = state.get("n")
+    if dropped is not None:
+        i = 0
+        while i < len(dropped) and dropped[i] < first:
+            i += 2
+        if i == len(dropped):
+            del state["n"]
+        elif i:
+            del dropped[:i]
+    keys: str = state["i"]
+    oldest = f"{max(first, 0):04x}"
+    i = 0
+    while i < len(keys) and keys[i : i + 4] < oldest:
+        i += KEY_WIDTH
+    if i:
+        state["i"] = keys[i:]
+    entries: list[list[Any]] | None = state.get("e")
+    if entries is not None:
+        since = first * DAY
+        entries[:] = [entry for entry in entries if entry[0] >= since]
+        if not entries:
+            del state["e"]
+    fired: list[list[int]] | None = state.get("f")
+    if fired is not None:
+        fired[:] = [ep for ep in fired if ep[0] > first - rules.horizon_days]
+        if not fired:
+            del state["f"]
+    return state
+
+
+def _rows_since(rows: list[int], first: int) -> list[int]:
+    """The rows of days ``>= first`` (rows are sorted by day)."""
+    i = 0
+    while i < len(rows) and rows[i] < first:
+        i += ROW
+    return rows[i:]

@@ -1,0 +1,1 @@
+"""The seeded marketplace simulator: world, contacts, archetypes and rendering."""

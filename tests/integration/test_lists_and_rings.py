@@ -1,0 +1,84 @@
+"""Allow/deny lists through the compacted topic, and linked-account rings, on a real worker."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+
+import orjson
+
+from tests.factories import T0, make_event, unpaid_order
+from tests.integration.conftest import sql, wait_for
+from tests.integration.helpers import nonpayer, post, read_alerts
+
+
+def cli(worker, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "streams.cli", *args], env=worker.env,
+                          capture_output=True, text=True, timeout=120, check=True)
+
+
+def list_entries(worker) -> int:
+    return worker.health()["lists"]["entries"]
+
+
+def test_a_deny_listed_buyers_new_order_raises_blocked_buyer_order(broker, worker, run_id):
+    buyer = f"deny-{run_id}"
+    before = list_entries(worker)
+    cli(worker, "block", "add", buyer, "--reason", "ordered 9 and paid none", "--expires", "30d")
+    wait_for(lambda: list_entries(worker) > before, what="the worker to see the entry")
+    listed = [orjson.loads(x) for x in cli(worker, "block", "list", "--format", "jsonl")
+              .stdout.splitlines()]
+    assert {"kind": "deny", "buyer_id": buyer, "seller_id": "*"}.items() <= next(
+        e for e in listed if e["buyer_id"] == buyer).items()
+
+    order = make_event("order.created", buyer=buyer, order=f"{run_id}-o1",
+                       event_id=f"{run_id}-c1")
+    assert post(worker.url, [order])[0] == 202
+    [alert] = read_alerts(broker, {buyer}, until=bool)
+    assert alert["rule_id"] == "blocked_buyer_order"
+    assert alert["severity"] in ("high", "critical")
+    assert "ordered 9 and paid none" in alert["explanation"]
+    assert alert["evidence_event_ids"] == [order["event_id"]]
+
+    cli(worker, "block", "remove", buyer)
+    listed = cli(worker, "block", "list", "--format", "jsonl").stdout
+    assert buyer not in listed
+
+
+def test_an_allow_listed_buyer_raises_no_alert_and_the_suppression_is_recorded(
+    broker, worker, run_id
+):
+    buyer, marker = f"vip-{run_id}", f"mark-{run_id}"
+    before = list_entries(worker)
+    cli(worker, "block", "add", buyer, "--allow", "--reason", "wholesale account")
+    wait_for(lambda: list_entries(worker) > before, what="the worker to see the entry")
+    assert post(worker.url, nonpayer(buyer, T0, run_id))[0] == 202
+    assert post(worker.url, nonpayer(marker, T0, f"m{run_id}"))[0] == 202
+    alerts = read_alerts(broker, {buyer, marker}, until=lambda f: any(
+        marker in a["buyer_ids"] for a in f))
+    assert not [a for a in alerts if buyer in a["buyer_ids"]]
+    rows = wait_for(lambda: sql(worker, "SELECT rule_id, list_reason FROM suppressions "
+                                        f"WHERE list_contains(buyer_ids, '{buyer}')"),
+                    what="the suppression stored")
+    assert ("nonpayment_burst", "wholesale account") in rows
+
+
+def test_a_ring_of_accounts_sharing_a_phone_fires_once_listing_every_account(
+    broker, worker, run_id
+):
+    ring = [f"ring{n}-{run_id}" for n in range(4)]
+    events = []
+    for n, buyer in enumerate(ring):  # each account alone stays below the single-buyer limit
+        for k in range(2 if n < 2 else 1):
+            events += unpaid_order(buyer, T0 + timedelta(hours=5 * n + k), f"{run_id}-{n}", k,
+                                   shipping={"name": f"Name {n}", "phone": "+86 138 0013 8000",
+                                             "country": "CN", "postal_code": "310000",
+                                             "city": "Hangzhou", "address1": f"{n} Wensan Rd"})
+    assert post(worker.url, events)[0] == 202
+    alerts = read_alerts(broker, set(ring), until=lambda f: any(
+        a["rule_id"] == "linked_accounts" and set(a["buyer_ids"]) == set(ring) for a in f))
+    assert not [a for a in alerts if a["rule_id"] == "nonpayment_burst"]
+    ring_alert = next(a for a in alerts if set(a["buyer_ids"]) == set(ring))
+    assert "phone" in ring_alert["explanation"]
+    assert "138" not in ring_alert["explanation"]  # the number itself is not spread around

@@ -1,0 +1,104 @@
+import dataclasses
+
+import pytest
+
+from schemas.alert import validate_alert
+from streams.core.buyers import step_buyer
+from streams.core.rules import load_rules
+
+from .factories import at, created, follow
+
+RULES = load_rules()
+
+
+def feed(events, rules=RULES):
+    state, alerts = None, []
+    for event in events:
+        state, raised = step_buyer(state, event, rules)
+        alerts += [a for a in raised if a["rule_id"] == "unpaid_stock_held"]
+    return alerts
+
+
+def orders(quantities, amount="10.00", hours=3.0, seller="s-1", day=0.0):
+    """Unpaid orders ``hours`` apart (too far apart to be a flood)."""
+    return [
+        created("b-4", at(day, hours=i * hours), seller, sku=f"sku-{i}", quantity=q,
+                amount=amount, currency="USD")
+        for i, q in enumerate(quantities)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("quantities", "amount", "severities"),
+    [
+        ([3, 3, 3], "10.00", []),
+        ([19], "10.00", []),
+        ([10, 10], "10.00", ["medium"]),  # 20 units held at one shop
+        ([8, 8, 8, 8, 8, 8, 2], "10.00", ["medium", "high"]),  # 50: worse, fires again
+        ([1], "4999.99", []),
+        ([1], "5000.00", ["medium"]),  # value: in the shop's currency
+        ([1, 1], "10000.00", ["medium", "high"]),  # 20,000 held
+    ],
+)
+def test_unpaid_stock_held_at_one_shop_by_units_or_value(quantities, amount, severities):
+    assert [a["severity"] for a in feed(orders(quantities, amount))] == severities
+
+
+def test_payment_releases_the_stock():
+    first, second = orders([10, 10])
+    assert feed([first, follow("order.paid", first, at(hours=1)), second]) == []
+
+
+def test_a_close_or_a_cancel_by_anyone_releases_it_too():
+    first, second, third = orders([10, 10, 10])
+    events = [
+        first, follow("order.closed_unpaid", first, at(hours=1)),
+        second, follow("order.cancelled", second, at(hours=4), actor="seller"),
+        third,
+    ]
+    assert feed(events) == []
+
+
+def test_holdings_at_different_shops_are_not_added_up():
+    events = orders([10], seller="s-1") + orders([10], seller="s-2", day=0.5)
+    assert feed(events) == []
+
+
+def test_alert_explains_units_value_and_orders_with_evidence():
+    events = orders([12, 8], amount="35.50")
+    (alert,) = feed(events)
+    validate_alert(alert)
+    assert (alert["observed"], alert["threshold"]) == (20, 20)
+    assert alert["explanation"] == (
+        "Buyer b-4 holds 20 units worth 71.00 USD of your stock at shop s-1 in 2 unpaid orders "
+        "(limit 20 units)."
+    )
+    assert alert["evidence_event_ids"] == [e["event_id"] for e in events]
+    assert alert["window_start"] == at()
+    assert alert["window_end"] == at(hours=3)
+    assert alert["recommended_actions"] == [
+        "reduce_stock_on_payment", "hold_shipment", "shorten_auto_cancel",
+        "let_platform_auto_close",
+    ]
+
+
+def test_value_limits_are_in_whole_units_and_zero_turns_them_off():
+    (alert,) = feed(orders([1], amount="6000.00"))
+    assert (alert["observed"], alert["threshold"]) == (6000.0, 5000)
+    assert alert["explanation"].endswith("(limit 5000 USD).")
+    rules = dataclasses.replace(
+        RULES,
+        unpaid_stock_held=dataclasses.replace(RULES.unpaid_stock_held, value_medium=0,
+                                              value_high=0),
+    )
+    assert feed(orders([1], amount="60000.00"), rules) == []
+
+
+def test_the_same_holding_fires_once_and_a_renewed_one_days_later_again():
+    first = orders([10, 10])
+    more = orders([1], day=1)  # while the first two are held: the same episode
+    closes = [follow("order.closed_unpaid", order, at(3)) for order in first + more]
+    alerts = feed([*first, *more, *closes, *orders([10, 10], day=5)])
+    assert len(alerts) == 2
+    assert alerts[0]["alert_id"] != alerts[1]["alert_id"]
+    assert alerts[1]["window_start"][:10] == "2026-10-10"
