@@ -73,7 +73,7 @@ def run(n: int = 20_000) -> list[dict]:
         _settle(worker, "SELECT count(*) FROM events")
         started = time.perf_counter()
         produce(BOOTSTRAP, events)
-        query = f"SELECT count(*) FROM events WHERE event_id LIKE '{tag}-%'"
+        query = f"SELECT count(*) FROM events WHERE starts_with(event_id, '{tag}')"
         while query_worker(worker.url, query).rows[0][0] < distinct:
             time.sleep(0.05)
         pipeline_s = time.perf_counter() - started

@@ -266,13 +266,16 @@ def evaluate(seed: int | None, buyers: int, days: int, rules_file: str | None) -
     Example:
         orderguard evaluate --seed 11 --buyers 5000 --days 7 --rules my-rules.toml
     """
+    from streams.core.linking import LinkedAccounts
+    from streams.core.linking_rules import load_linking_file
     from streams.core.rules import load_rules
     from streams.evaluation import evaluate as run
 
     settings = _settings()
-    rules = load_rules(Path(rules_file) if rules_file else settings.rules)
+    path = Path(rules_file) if rules_file else settings.rules
     chosen = seed if seed is not None else int(time.time()) % 100_000
-    click.echo(run(chosen, buyers, days, rules).format())
+    linking = LinkedAccounts(load_linking_file(path))
+    click.echo(run(chosen, buyers, days, load_rules(path), identities=linking).format())
 
 
 @main.group()

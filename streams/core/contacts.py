@@ -36,7 +36,8 @@ PLACEHOLDER_VALUES: frozenset[str] = frozenset(
 PLACEHOLDER_CJK: tuple[str, ...] = ("测试", "不详", "未知", "无地址", "假地址")
 
 _NON_DIGIT = re.compile(r"[^0-9]")
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[^\W\d_]+")  # runs of letters
+_ASCII_WORD = re.compile(r"[a-z]+")  # the same, faster, for lower-case ASCII
 _ASCENDING = "01234567890123456789"
 _DESCENDING = _ASCENDING[::-1]
 
@@ -56,14 +57,15 @@ def contact_problems(shipping: Any, rule: BadContact) -> tuple[str, ...]:
     """
     if type(shipping) is not dict:
         return ()
-    name, phone = _text(shipping.get("name")), _text(shipping.get("phone"))
-    postal, address = _text(shipping.get("postal_code")), _text(shipping.get("address1"))
+    get = shipping.get
+    name, phone = _text(get("name")), _text(get("phone"))
+    postal, address = _text(get("postal_code")), _text(get("address1"))
     if not (name or phone or postal or address):
         return ()
     found = []
     if not name:
         found.append("no name")
-    elif placeholder(name):
+    elif _common_placeholder(name):
         found.append(f"a made-up name ({name[:20]!r})")
     if phone:
         problem = phone_problem(
@@ -75,7 +77,7 @@ def contact_problems(shipping: Any, rule: BadContact) -> tuple[str, ...]:
         found.append("no street address")
     elif len(address) < rule.min_address_chars or placeholder(address):
         found.append(f"a placeholder street address ({address[:20]!r})")
-    problem = postal_problem(postal, _text(shipping.get("country")))
+    problem = _common_postal_problem(postal, _text(get("country")))
     if problem:
         found.append(problem)
     return tuple(found)
@@ -98,17 +100,25 @@ def phone_problem(phone: str, min_digits: int, max_digits: int, max_run: int) ->
             run two digits longer (``12345678``).
 
     """
-    digits = _NON_DIGIT.sub("", phone)
+    digits = (
+        phone.replace(" ", "").replace("-", "").replace("+", "").replace("(", "").replace(")", "")
+    )
+    if not digits.isdigit():
+        digits = _NON_DIGIT.sub("", digits)
     n = len(digits)
     if n < min_digits or n > max_digits:
         return f"a phone number with {n} digits"
+    distinct = len(set(digits))
     repeated, counting = _patterns(max_run)
-    if repeated.search(digits):
+    # a run of max_run + 1 equal digits repeats one at least max_run times; a counting run
+    # of max_run + 2 (at most 10) has that many distinct digits: most numbers need neither
+    if n - distinct >= max_run and repeated.search(digits):
         return f"a phone number that repeats one digit ({phone[:20]!r})"
     size = max_run + 2
-    for i in range(n - size + 1):
-        if digits[i : i + size] in counting:
-            return f"a phone number that counts up or down ({phone[:20]!r})"
+    if distinct >= size:
+        for i in range(n - size + 1):
+            if digits[i : i + size] in counting:
+                return f"a phone number that counts up or down ({phone[:20]!r})"
     return None
 
 
@@ -143,7 +153,7 @@ def postal_problem(postal: str, country: str) -> str | None:
 def placeholder(text: str) -> bool:
     """Whether a name or address is a placeholder: ``test``, ``xxx``, ``asdf``, ``123``, ..."""
     low = text.casefold()
-    words = _WORD.findall(low)
+    words = (_ASCII_WORD if low.isascii() else _WORD).findall(low)
     if not words:
         return True  # no letters at all: "123", "--"
     if not PLACEHOLDER_WORDS.isdisjoint(words):
@@ -158,3 +168,8 @@ def placeholder(text: str) -> bool:
                 return True
         return False
     return low == "无" or any(mark in low for mark in PLACEHOLDER_CJK)
+
+
+# Names and postal codes repeat across buyers (streets and phones hardly do).
+_common_placeholder = lru_cache(maxsize=4096)(placeholder)
+_common_postal_problem = lru_cache(maxsize=4096)(postal_problem)

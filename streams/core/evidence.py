@@ -24,10 +24,15 @@ def keep_evidence(state: State, seller: str, t: int, col: int, event_id: str) ->
     if entries is None:
         evidence[seller] = [[t, col, event_id]]
         return
-    insort(entries, [t, col, event_id])
-    same = [i for i, entry in enumerate(entries) if entry[1] == col]
-    if len(same) > EVIDENCE_CAP:
-        del entries[same[0]]
+    entry = [t, col, event_id]
+    if entries[-1] <= entry:
+        entries.append(entry)  # the usual case: the seller's newest notable event
+    else:
+        insort(entries, entry)
+    if len(entries) > EVIDENCE_CAP:
+        same = [i for i, kept in enumerate(entries) if kept[1] == col]
+        if len(same) > EVIDENCE_CAP:
+            del entries[same[0]]
 
 
 def evidence(

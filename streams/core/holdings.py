@@ -1,13 +1,14 @@
 """Stock held by a buyer's open unpaid orders: the ``o`` and ``z`` parts of the window state.
 
 ``o`` maps each order created and not yet paid, cancelled or closed to ``[t, seller, units,
-value, event_id, sku, quantity, sku, quantity, ...]``: its creation time, shop, units,
-amount in hundredths of the currency, the id of its creation (for evidence) and its units
-per SKU (the ``SKU_CAP`` largest). The stock-locking rules read it: ``unpaid_stock_held``
-sums it per shop, ``order_flood`` looks for many of these orders within minutes. An order
-may be resolved before its creation arrives (a follow-up that names the buyer overtakes
-it); ``z`` remembers such orders for the retention so that the late creation does not open
-them. Both are evicted with the windows (``streams.core.eviction``).
+amount, event_id, sku, quantity, sku, quantity, ...]``: its creation time, shop, units,
+amount (the decimal string as given: parsed only when a rule needs the value), the id of its
+creation (for evidence) and its units per SKU (the ``SKU_CAP`` largest). The stock-locking
+rules read it: ``unpaid_stock_held`` sums it per shop, ``order_flood`` looks for many of
+these orders within minutes. An order may be resolved before its creation arrives (a
+follow-up that names the buyer overtakes it); ``z`` remembers such orders for the retention
+so that the late creation does not open them. Both are evicted with the windows
+(``streams.core.eviction``).
 """
 
 from __future__ import annotations
@@ -38,8 +39,7 @@ def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None
         if not gone:
             del state["z"]
         return
-    amount = event.get("amount")
-    entry: list[Any] = [t, seller, 1, cents(amount), event["event_id"]]
+    entry: list[Any] = [t, seller, 1, event.get("amount"), event["event_id"]]
     items = event.get("items")
     if type(items) is list and items:
         if len(items) == 1 and type(items[0]) is dict:  # the usual order: one line
@@ -97,9 +97,25 @@ def held_at(state: State, seller: str) -> list[list[Any]]:
 
 
 def value_of(entry: list[Any]) -> int:
-    """An open order's value in hundredths (states written by phase 1 kept the string)."""
+    """An open order's value in hundredths of its currency."""
     amount = entry[3]
     return amount if type(amount) is int else cents(amount)
+
+
+def value_bound(entry: list[Any]) -> int:
+    """More than an open order's value in hundredths, without parsing it: ``10 ** digits``.
+
+    An amount with ``k`` digits before the decimal point is below ``10 ** k``.
+    """
+    amount = entry[3]
+    if type(amount) is not str:
+        return amount if isinstance(amount, int) else 0
+    point = amount.find(".")
+    digits: int = point if point >= 0 else len(amount)
+    return _TEN_POWERS[digits] if digits < len(_TEN_POWERS) else 1 << 62
+
+
+_TEN_POWERS = tuple(100 * 10**k for k in range(19))
 
 
 def event_id_of(entry: list[Any]) -> str:
@@ -115,7 +131,7 @@ def _quantity(value: Any) -> int:
 
 
 def _skus(items: list[Any], entry: list[Any]) -> int:
-    """Append an order's ``sku, quantity`` pairs (merged, the largest ``SKU_CAP``); its units.
+    """Append an order's ``sku, quantity`` pairs (merged; the largest ``SKU_CAP``); its units.
 
     A line that is not an object counts one unit, as in ``streams.core.fields.units``.
     """
@@ -130,6 +146,9 @@ def _skus(items: list[Any], entry: list[Any]) -> int:
             units += quantity
         else:
             units += 1
-    for sku, quantity in sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))[:SKU_CAP]:
+    pairs = per.items() if len(per) <= SKU_CAP else sorted(
+        per.items(), key=lambda kv: (-kv[1], kv[0])
+    )[:SKU_CAP]
+    for sku, quantity in pairs:
         entry += (sku, quantity)
     return units

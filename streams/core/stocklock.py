@@ -7,7 +7,7 @@ from typing import Any
 from streams.core.alerts import make_alert, plural
 from streams.core.bursts import HIGH, MEDIUM, fire_once
 from streams.core.fields import DAY, format_day, format_epoch
-from streams.core.holdings import event_id_of, held_at, value_of
+from streams.core.holdings import event_id_of, held_at, value_bound, value_of
 from streams.core.layout import State
 from streams.core.lists import ListBook
 from streams.core.playbook import recommend
@@ -123,13 +123,14 @@ def unpaid_stock_held(
     if not rule.enabled or not opened:
         return []
     seller = event["seller_id"]
-    units = value = 0
+    units = bound = 0
     for entry in opened.values():
         if entry[1] == seller:
             units += entry[2]
-            value += value_of(entry)
-    if units < rule.units_medium and (not rule.value_medium or value < rule.value_medium * 100):
-        return []  # the usual case, decided before any grading
+            bound += value_bound(entry)
+    if units < rule.units_medium and (not rule.value_medium or bound < rule.value_medium * 100):
+        return []  # the usual case, decided before parsing any amount
+    value = sum(value_of(entry) for entry in opened.values() if entry[1] == seller)
     by_units = _grade(units, rule.units_medium, rule.units_high)
     by_value = _grade(
         value,
@@ -147,14 +148,16 @@ def unpaid_stock_held(
     buyer = event["buyer_id"]
     currency = str(event.get("currency") or "")
     worth = f"{value // 100}.{value % 100:02d}{' ' + currency if currency else ''}"
+    observed: float
+    threshold: int
     if by_units >= by_value:
-        observed: float = units
-        threshold: float = rule.units_high if rank == HIGH else rule.units_medium
-        limit = f"{threshold:g} units"
+        observed = float(units)
+        threshold = rule.units_high if rank == HIGH else rule.units_medium
+        limit = f"{threshold} units"
     else:
         observed = value / 100
         threshold = rule.value_high if rank == HIGH else rule.value_medium
-        limit = f"{threshold:g}{' ' + currency if currency else ''}"
+        limit = f"{threshold}{' ' + currency if currency else ''}"
     return [
         make_alert(
             rule_id=rule.id,
