@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from schemas.alert import SEVERITY_RANK
+from streams.core.linking import LinkedAccounts
+from streams.core.linking_rules import load_linking_file
 from streams.core.lists import ListBook
 from streams.core.replay import Replay, Stage
-from streams.core.rules import RuleSet, load_rule_tables
+from streams.core.rules import RuleSet
 from streams.simulator import ARCHETYPES, simulate
 
 MEDIUM = SEVERITY_RANK["medium"]
@@ -199,16 +200,6 @@ def evaluate(
     )
 
 
-def default_identities() -> Stage | None:
-    """The linked-accounts stage with the packaged ``linked_accounts`` rule, if there is one."""
-    try:
-        linking = importlib.import_module("streams.core.linking")
-    except ImportError:
-        return None
-    stage = getattr(linking, "LinkedAccounts", None)
-    load = getattr(linking, "load_linking_rules", None)
-    if stage is None or load is None:
-        return None
-    table = load_rule_tables().get("linked_accounts")
-    result: Stage = stage(load(table, "packaged rules.toml"))
-    return result
+def default_identities() -> Stage:
+    """The linked-accounts stage with the packaged ``linked_accounts`` rule."""
+    return LinkedAccounts(load_linking_file(None))
