@@ -15,6 +15,8 @@ import orjson
 
 from bench.common import report
 from schemas.event import validate_event
+from streams.core.linking import LinkedAccounts
+from streams.core.linking_rules import load_linking_file
 from streams.core.replay import Replay
 from streams.core.rules import load_rules
 from streams.simulator import simulate
@@ -25,7 +27,8 @@ def _lines(buyers: int, days: int) -> list[bytes]:
 
 
 def _replay(lines: list[bytes]) -> tuple[float, Replay]:
-    engine = Replay(load_rules())
+    # built as `orderguard replay` builds it: every rule and the linked-accounts stage
+    engine = Replay(load_rules(), identities=LinkedAccounts(load_linking_file(None)))
     loads, feed = orjson.loads, engine.feed
     gc.disable()  # as the replay command does: states hold no reference cycles
     try:
