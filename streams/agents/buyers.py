@@ -24,8 +24,7 @@ def register(w: Wiring) -> None:
     @w.app.agent(w.buyer_events, name="buyers", concurrency=1)
     async def buyers(stream: Any) -> None:
         async for ev in stream.events():
-            msg = ev.message
-            try:
+            async with w.guarded(ev, "buyers"):
                 event = orjson.loads(ev.value)
                 buyer = event["buyer_id"]
                 new_state, alerts = step_buyer(windows.get(buyer), event, w.rules, lists=w.lists)
@@ -37,8 +36,3 @@ def register(w: Wiring) -> None:
                     else:
                         await w.publish_alert(alert)
                 await route_to_identities(w, identity_keys, event)
-            except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
-                await w.dead_letter(
-                    ev.value, topic=w.buyer_events.get_topic_name(), partition=msg.partition,
-                    offset=msg.offset, stage="buyers", exc=exc, key=ev.key,
-                )

@@ -21,10 +21,10 @@ def register(w: Wiring) -> None:
     async def deliveries(stream: Any) -> None:
         handled = 0
         async for ev in stream.events():
-            msg = ev.message
-            try:
+            async with w.guarded(ev, "deliveries"):
                 delivery = orjson.loads(ev.value)
-                now = int(msg.timestamp / 1000) if msg.timestamp else 0
+                stamp = ev.message.timestamp
+                now = int(stamp / 1000) if stamp else 0
                 if any(key in keys for key in delivery["keys"]):
                     w.stats["duplicate_deliveries"] += 1
                     continue
@@ -36,8 +36,3 @@ def register(w: Wiring) -> None:
                 if handled % EVICT_EVERY == 0:
                     for key in [k for k, at in keys.items() if at < now - KEEP_KEYS_S]:
                         del keys[key]
-            except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
-                await w.dead_letter(
-                    ev.value, topic=w.deliveries.get_topic_name(), partition=msg.partition,
-                    offset=msg.offset, stage="deliveries", exc=exc, key=ev.key,
-                )

@@ -19,8 +19,7 @@ def register(w: Wiring) -> None:
     @w.app.agent(w.identity_events, name="identities", concurrency=1)
     async def identities(stream: Any) -> None:
         async for ev in stream.events():
-            msg = ev.message
-            try:
+            async with w.guarded(ev, "identities"):
                 key = ev.key.decode()
                 new_state, alerts = step_identity(
                     state.get(key), key, orjson.loads(ev.value), w.linking
@@ -28,11 +27,6 @@ def register(w: Wiring) -> None:
                 state[key] = new_state
                 for alert in alerts:
                     await w.publish_alert(alert)
-            except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
-                await w.dead_letter(
-                    ev.value, topic=w.identity_events.get_topic_name(), partition=msg.partition,
-                    offset=msg.offset, stage="identities", exc=exc, key=ev.key,
-                )
 
 
 async def route_to_identities(

@@ -7,7 +7,6 @@ from typing import Any
 import orjson
 
 from schemas.event import validate_event
-from streams import topics
 from streams.agents.wiring import JSON_HEADERS, Wiring
 from streams.core.buyers import BUYER_EVENT_TYPES
 from streams.core.orders import step_order
@@ -22,8 +21,7 @@ def register(w: Wiring) -> None:
     @w.app.agent(w.events, name="orders", concurrency=1)
     async def orders(stream: Any) -> None:
         async for ev in stream.events():
-            msg = ev.message
-            try:
+            async with w.guarded(ev, "orders"):
                 event = validate_event(orjson.loads(ev.value))
                 if not event.get("order_id"):  # a buyer.message without an order
                     forwards = [event]
@@ -37,8 +35,3 @@ def register(w: Wiring) -> None:
                         key=out["buyer_id"].encode(), value=orjson.dumps(out),
                         headers=JSON_HEADERS,
                     )
-            except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
-                await w.dead_letter(
-                    ev.value, topic=topics.EVENTS, partition=msg.partition, offset=msg.offset,
-                    stage="orders", exc=exc, key=ev.key,
-                )

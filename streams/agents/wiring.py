@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import Counter
+from collections.abc import AsyncIterator
 from typing import Any
 
 import faust
@@ -73,6 +75,19 @@ class Wiring:
         await self.alerts.send(
             key=alert["buyer_ids"][0].encode(), value=orjson.dumps(alert), headers=JSON_HEADERS
         )
+
+    @contextlib.asynccontextmanager
+    async def guarded(self, ev: Any, stage: str) -> AsyncIterator[None]:
+        """Dead-letter the event if the block raises, so the stage carries on with the next.
+
+        Faust acks an event whose agent raised; catching per event keeps the bytes instead.
+        """
+        try:
+            yield
+        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage
+            msg = ev.message
+            await self.dead_letter(ev.value, topic=msg.topic, partition=msg.partition,
+                                   offset=msg.offset, stage=stage, exc=exc, key=ev.key)
 
     async def dead_letter(
         self,
