@@ -7,7 +7,12 @@ from typing import Any
 import orjson
 
 from streams.agents.wiring import JSON_HEADERS, Wiring
-from streams.core.linking import step_identity
+from streams.core.linking import (
+    LINK_EVENT_TYPES,
+    buyer_identity_keys,
+    link_message,
+    step_identity,
+)
 
 
 def register(w: Wiring) -> None:
@@ -33,8 +38,6 @@ async def route_to_identities(
     w: Wiring, keys_table: Any, event: dict[str, Any]
 ) -> None:
     """Send a buyer's event to every identity the buyer has shown (buyers stage side)."""
-    from streams.core.linking import LINK_EVENT_TYPES, buyer_identity_keys, link_message
-
     if event["type"] not in LINK_EVENT_TYPES:
         return
     buyer = event["buyer_id"]

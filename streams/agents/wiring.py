@@ -11,6 +11,7 @@ from typing import Any
 import faust
 import orjson
 
+from schemas.event import kafka_key
 from streams import topics
 from streams.adapters import Outcome
 from streams.core.linking_rules import LinkingRules
@@ -60,8 +61,9 @@ class Wiring:
 
     async def publish_event(self, event: dict[str, Any]) -> None:
         """Send a canonical event to ``orderguard.events``, keyed per contract."""
-        key = str(event.get("order_id") or event["buyer_id"]).encode()
-        await self.events.send(key=key, value=orjson.dumps(event), headers=JSON_HEADERS)
+        await self.events.send(
+            key=kafka_key(event).encode(), value=orjson.dumps(event), headers=JSON_HEADERS
+        )
 
     async def publish_delivery(self, outcome: Outcome) -> None:
         """Send one accepted webhook delivery to the dedupe stage and wait for the ack."""
