@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 import urllib.request
@@ -14,6 +15,8 @@ import orjson
 from analytics.client import query_worker
 from analytics.report import summary
 from streams import topics
+from streams.core.contacts import phone_problem
+from streams.core.linking_normalize import normalize_address, normalize_phone
 from streams.lag import group_lag
 from streams.settings import Settings
 from streams.supervise import WorkerProcess
@@ -28,12 +31,61 @@ ID_FIELDS = ("event_id", "order_id", "buyer_id")
 
 
 def namespace_ids(event: dict[str, Any], tag: str) -> dict[str, Any]:
-    """Prefix an event's ids with ``tag`` so one run's buyers never meet another's."""
+    """Tag an event's ids and contacts so that one run's buyers never meet another's.
+
+    Ids get ``tag`` as a prefix. The contact details that link accounts (phone, address,
+    email, payment and device fingerprints) change too, so two runs of one simulator seed
+    on one broker do not find each other's accounts linked: a usable phone or address is
+    changed into another usable one, the same for every way it is written; made-up ones
+    are left as they are, so they stay made-up.
+    """
     out = dict(event)
     for name in ID_FIELDS:
         if out.get(name):
             out[name] = f"{tag}-{out[name]}"
+    shipping = out.get("shipping")
+    if isinstance(shipping, dict):
+        shipping = out["shipping"] = dict(shipping)
+        country = shipping.get("country", "")
+        phone = shipping.get("phone")
+        if isinstance(phone, str) and _usable(phone, country):
+            shipping["phone"] = _tag_phone(phone, country, tag)
+        address = shipping.get("address1")
+        if isinstance(address, str) and normalize_address(
+            address, shipping.get("postal_code"), country
+        ):
+            shipping["address1"] = f"{address} {tag}"
+        email = shipping.get("email")
+        if isinstance(email, str) and email:
+            shipping["email"] = f"{tag}.{email}"
+    for part, name in (("payment", "account_fingerprint"), ("device", "fingerprint")):
+        details = out.get(part)
+        if isinstance(details, dict) and details.get(name):
+            out[part] = {**details, name: f"{tag}-{details[name]}"}
     return out
+
+
+def _usable(phone: str, country: Any) -> bool:
+    """Whether a phone links accounts and passes ``bad_contact`` with the default rules."""
+    return bool(normalize_phone(phone, country)) and phone_problem(phone, 7, 15, 6) is None
+
+
+def _tag_phone(phone: str, country: Any, tag: str) -> str:
+    """``phone`` with its last four digits replaced, by ``tag`` and the number, usably.
+
+    Derived from the last seven digits, which every way of writing the number shares.
+    """
+    digits = [i for i, c in enumerate(phone) if c.isdigit()]
+    tail = "".join(phone[i] for i in digits[-7:])
+    for salt in range(100):
+        seed = int(hashlib.blake2b(f"{tag}|{tail}|{salt}".encode(), digest_size=4).hexdigest(), 16)
+        chars = list(phone)
+        for n, i in enumerate(digits[-4:]):
+            chars[i] = str(seed // 10**n % 10)
+        tagged = "".join(chars)
+        if _usable(tagged, country):
+            return tagged
+    return phone
 
 
 def post_events(url: str, events: list[dict[str, Any]], batch: int = 50) -> int:
