@@ -88,6 +88,7 @@ def window_alert(
     event: dict[str, Any],
     first_day: int,
     horizon_days: int,
+    episode: int,
     observed: float,
     threshold: float,
     evidence_event_ids: list[str],
@@ -96,8 +97,11 @@ def window_alert(
 ) -> dict[str, Any]:
     """An alert about a buyer's behaviour over a day-aligned window (see :func:`make_alert`).
 
-    The window ``[first_day, first_day + horizon_days)`` (UTC day numbers) is the episode
-    in the id, so the same window at the same severity always gives the same id.
+    The alert shows the window ``[first_day, first_day + horizon_days)`` (UTC day numbers);
+    its id hashes the episode instead, the calendar block of ``horizon_days`` days starting
+    on day ``episode`` that the window starts in (``streams.core.bursts.episode_of``), so
+    the same episode at the same severity gives the same id whichever of its windows
+    crossed the limit first.
     """
     start = format_day(first_day)
     end = format_day(first_day + horizon_days)
@@ -105,7 +109,7 @@ def window_alert(
         rule_id=rule_id,
         rule_version=rule_version,
         subject=subject,
-        window=f"{start}/{end}",
+        window=f"{format_day(episode)}/{format_day(episode + horizon_days)}",
         severity_rank=severity_rank,
         buyer_ids=buyer_ids,
         event=event,

@@ -1,20 +1,25 @@
-"""Burst rules over the windows: find the worst window holding an event and fire it once.
+"""Burst rules over the windows: find the windows an event pushes over a limit, fire once.
 
 A burst rule counts one outcome (unpaid closes, buyer cancels, ...) in windows of
 ``horizon_days`` UTC days. When an event arrives, only the windows that contain its day can
 have changed, so those are the candidates: each starts on a day holding a counted event
-(starting on an empty day would only shorten it), within the retention. The candidate with
-the highest severity wins, the earliest on a tie, which is the window an in-order stream
-would have fired on: a late event lands in the window it belongs to, not the latest one.
+(starting on an empty day would only shorten it), within the retention.
 
-Firing once: the buyer state remembers fired windows (``"f"``). A candidate overlapping a
-fired window of the same or higher severity is suppressed; a higher severity fires again.
+Firing once, whatever the arrival order: windows slide by a day, but an alert is about an
+*episode*, the calendar block of ``horizon_days`` days (counted from 1970-01-01) its window
+starts in, and the alert id hashes the episode, not the window. The buyer state remembers
+the severity each episode fired at (``"f"``); an episode fires again only at a higher
+severity, and fires every level it newly reaches (medium, then high). So the alert ids are
+those of the (episode, level) pairs that some window reaches: once the same events have
+arrived, in any order, the same ids have fired (the counts only grow). Which window of an
+episode an alert shows, and its evidence, depend on what had arrived when it fired.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from schemas.alert import SEVERITY_RANK
 from streams.core.layout import WIDTH, State
@@ -122,38 +127,82 @@ def windows_holding(
     return found
 
 
-def fire_once(
-    state: State, key: str, first_day: int, rank: int, horizon: int, part: str = "f"
-) -> bool:
-    """Record a firing unless an overlapping window already fired at this severity or higher.
+LADDER = (MEDIUM, HIGH)  # the severities a window rule can reach, lowest first
+
+
+def episode_of(first_day: int, horizon: int) -> int:
+    """The first day of the calendar block of ``horizon`` days that ``first_day`` falls in."""
+    return first_day - first_day % horizon
+
+
+def fire_levels(
+    state: State,
+    key: str,
+    episode: int,
+    rank: int,
+    part: str = "f",
+    ladder: tuple[int, ...] = LADDER,
+) -> list[int]:
+    """Record that ``episode`` reached ``rank``; the severities to fire for it, lowest first.
 
     Args:
         state: the buyer state; its ``part`` map is updated in place.
         key: the rule and scope, e.g. ``"nonpayment_burst|s-2"``.
-        first_day: the candidate window's first day.
-        rank: the candidate's severity rank.
-        horizon: window length in days (windows overlap when starts are closer than this).
+        episode: the episode's first day (see :func:`episode_of`).
+        rank: the severity rank a window of the episode reached.
         part: ``"f"`` for the daily rules, ``"g"`` for the long rules (evicted later).
+        ladder: the severities the rule grades with, lowest first.
 
     Returns:
-        True when the alert should be emitted.
+        Every rank of ``ladder`` above what the episode fired at before, up to ``rank``:
+        empty when it already fired at ``rank`` or higher.
 
     """
-    fired: dict[str, list[list[int]]] | None = state.get(part)
-    entries = fired.get(key, []) if fired else []
-    kept = []
-    for entry in entries:
-        if abs(entry[0] - first_day) < horizon:
-            if entry[1] >= rank:
-                return False
-        else:
-            kept.append(entry)
-    kept.append([first_day, rank])
-    kept.sort()
+    fired: dict[str, list[list[Any]]] | None = state.get(part)
     if fired is None:
         fired = state[part] = {}
-    fired[key] = kept
-    return True
+    entries = fired.get(key)
+    if entries is None:
+        entries = fired[key] = []
+    return raise_level(entries, [episode], rank, ladder)
+
+
+def raise_level(
+    entries: list[list[Any]], head: list[Any], rank: int, ladder: tuple[int, ...] = LADDER
+) -> list[int]:
+    """Raise, in place, the entry of ``entries`` that ``head`` names to ``rank``.
+
+    Entries are ``[first, rank, *rest]`` lists, named by ``head = [first, *rest]``; a new
+    one is added. They are kept sorted, so the same firings give the same list whatever
+    order they came in.
+
+    Returns:
+        Every rank of ``ladder`` above the entry's previous rank (0 when new), up to
+        ``rank``; empty when the entry already had ``rank`` or higher.
+
+    """
+    first, rest = head[0], head[1:]
+    for entry in entries:
+        if entry[0] == first and entry[2:] == rest:
+            before: int = entry[1]
+            if before >= rank:
+                return []
+            entry[1] = rank
+            break
+    else:
+        before = 0
+        entries.append([first, rank, *rest])
+    entries.sort()
+    return [r for r in ladder if before < r <= rank] or [rank]
+
+
+def fired_at(state: State, key: str, episode: int, part: str = "f") -> int:
+    """The severity rank ``episode`` fired at for ``key``, 0 when it has not fired."""
+    fired: dict[str, list[list[int]]] | None = state.get(part)
+    for entry in fired.get(key, ()) if fired else ():
+        if entry[0] == episode:
+            return entry[1]
+    return 0
 
 
 def pick(
@@ -163,18 +212,33 @@ def pick(
     grade: Grade,
     horizon: int,
     part: str = "f",
-) -> tuple[Window, int, float] | None:
-    """The candidate to alert on, after grading and fire-once; ``None`` when there is none."""
-    graded: list[tuple[int, int, float, Window]] = []
+) -> list[tuple[Window, int, float, int]]:
+    """What to alert on after grading and fire-once: ``(window, rank, threshold, episode)``.
+
+    Each episode the candidates reach a new severity in gives one item per newly reached
+    level, lowest first; the window shown is the episode's worst, the earliest on a tie.
+    """
+    best: dict[int, tuple[int, Window]] = {}  # episode -> (rank, window)
     for window in candidates:
-        rank, threshold = grade(window)
+        rank = grade(window)[0]
         if rank:
-            graded.append((-rank, window.first_day, threshold, window))
-    graded.sort(key=lambda g: (g[0], g[1]))
-    for neg_rank, _, threshold, window in graded:
-        if fire_once(state, key, window.first_day, -neg_rank, horizon, part):
-            return window, -neg_rank, threshold
-    return None
+            episode = episode_of(window.first_day, horizon)
+            known = best.get(episode)
+            if known is None or rank > known[0]:
+                best[episode] = (rank, window)
+    chosen = []
+    for episode in sorted(best):
+        rank, window = best[episode]
+        for level in fire_levels(state, key, episode, rank, part):
+            chosen.append((window, level, threshold_of(grade, window, level), episode))
+    return chosen
+
+
+def threshold_of(grade: Grade, window: Window, level: int) -> float:
+    """The limit ``window`` reached for ``level`` (a lower level than its grade: that one's)."""
+    if isinstance(grade, Levels):
+        return float(grade.high if level == HIGH else grade.medium)
+    return grade(window)[1]
 
 
 def ratio(window: Window) -> float:

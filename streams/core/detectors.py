@@ -12,7 +12,17 @@ from typing import Any
 from streams.core import longterm
 from streams.core import windows as win
 from streams.core.alerts import plural, window_alert
-from streams.core.bursts import HIGH, MEDIUM, Levels, Window, pick, ratio, windows_holding
+from streams.core.bursts import (
+    HIGH,
+    MEDIUM,
+    Levels,
+    Window,
+    episode_of,
+    fired_at,
+    pick,
+    ratio,
+    windows_holding,
+)
 from streams.core.evidence import evidence
 from streams.core.fields import DAY
 from streams.core.lists import ListBook
@@ -149,10 +159,10 @@ def _burst(
     for seller, total, medium, high, min_shops in scopes:
         scope = "*" if seller is None else seller
         key = f"{rule.id}|{scope}"
-        # A known abuser's next event rarely changes anything: skip when a window that
-        # every candidate overlaps already fired at the highest severity reachable.
+        # A known abuser's next event rarely changes anything: skip when every episode a
+        # window holding this day can start in already fired at the highest reachable level.
         if fired is not None and _covered(
-            fired.get(key), day, horizon, HIGH if total >= high else MEDIUM
+            state, key, part, day, horizon, HIGH if total >= high else MEDIUM
         ):
             continue
         if long:
@@ -162,40 +172,39 @@ def _burst(
             first = win.cutoff(state, rules.retention_days)
             candidates = windows_holding(state, col, base_col, seller, day, horizon, first)
         levels = Levels(medium, high, min_shops, min_ratio)
-        chosen = pick(state, key, candidates, levels, horizon, part)
-        if chosen is None:
-            continue
-        window, rank, threshold = chosen
-        limit = f"{threshold:g}{' ' + noun if noun else ''}"
-        if seller is None:
-            where, limit = f"at {window.shops} shops", f"{limit} across shops"
-        else:
-            where = f"at shop {seller}"
-        start = window.first_day * DAY
-        alerts.append(
-            window_alert(
-                rule_id=rule.id,
-                rule_version=rule.version,
-                subject=f"{buyer}|{scope}",
-                severity_rank=rank,
-                buyer_ids=[buyer],
-                event=event,
-                first_day=window.first_day,
-                horizon_days=horizon,
-                observed=window.count,
-                threshold=threshold,
-                evidence_event_ids=evidence(state, col, start, start + horizon * DAY, seller),
-                explanation=explain(rule, buyer, window, where, limit),
-                recommended_actions=recommend(signal, rank, seller is None),
+        for window, rank, threshold, episode in pick(state, key, candidates, levels, horizon,
+                                                     part):
+            limit = f"{threshold:g}{' ' + noun if noun else ''}"
+            if seller is None:
+                where, limit = f"at {window.shops} shops", f"{limit} across shops"
+            else:
+                where = f"at shop {seller}"
+            start = window.first_day * DAY
+            alerts.append(
+                window_alert(
+                    rule_id=rule.id,
+                    rule_version=rule.version,
+                    subject=f"{buyer}|{scope}",
+                    severity_rank=rank,
+                    buyer_ids=[buyer],
+                    event=event,
+                    first_day=window.first_day,
+                    horizon_days=horizon,
+                    episode=episode,
+                    observed=window.count,
+                    threshold=threshold,
+                    evidence_event_ids=evidence(state, col, start, start + horizon * DAY,
+                                                seller),
+                    explanation=explain(rule, buyer, window, where, limit),
+                    recommended_actions=recommend(signal, rank, seller is None),
+                )
             )
-        )
     return alerts
 
 
-def _covered(episodes: list[list[int]] | None, day: int, horizon: int, ceiling: int) -> bool:
-    """Whether a fired episode overlaps every window holding ``day`` at ``ceiling`` or above."""
-    if episodes:
-        for episode in episodes:
-            if episode[1] >= ceiling and day - horizon < episode[0] <= day:
-                return True
-    return False
+def _covered(state: State, key: str, part: str, day: int, horizon: int, ceiling: int) -> bool:
+    """Whether both episodes a window holding ``day`` can start in fired at ``ceiling``."""
+    return all(
+        fired_at(state, key, episode, part) >= ceiling
+        for episode in {episode_of(day - horizon + 1, horizon), episode_of(day, horizon)}
+    )

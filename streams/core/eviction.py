@@ -6,6 +6,7 @@ from typing import Any
 
 from streams.core import longterm
 from streams.core.fields import DAY
+from streams.core.holdings import RESOLVED_KEEP, forget_resolved
 from streams.core.layout import DEDUPE_DAYS, KEY_WIDTH, LONG_COLUMNS, WIDTH, State, period_of
 
 
@@ -46,6 +47,7 @@ def evict(state: State, retention_days: int, long_days: int = 0) -> State:
             del opened[order_id]
         if not opened:
             del state["o"]
+    forget_resolved(state, state["w"] - RESOLVED_KEEP)
     gone: dict[str, int] | None = state.get("z")
     if gone is not None:  # kept as long as a creation they would cancel can still arrive
         for order_id in [k for k, v in gone.items() if v < since]:

@@ -1,14 +1,19 @@
-"""Stock held by a buyer's open unpaid orders: the ``o`` and ``z`` parts of the window state.
+"""Stock held by a buyer's unpaid orders, in event time: the ``o`` and ``z`` parts of the state.
 
-``o`` maps each order created and not yet paid, cancelled or closed to ``[t, seller, units,
-amount, event_id, sku, quantity, sku, quantity, ...]``: its creation time, shop, units,
+``o`` maps each order created, and not resolved long ago, to ``[t, seller, units, amount,
+event_id, resolved, sku, quantity, sku, quantity, ...]``: its creation time, shop, units,
 amount (the decimal string as given: parsed only when a rule needs the value), the id of its
-creation (for evidence) and its units per SKU (the ``SKU_CAP`` largest). The stock-locking
-rules read it: ``unpaid_stock_held`` sums it per shop, ``order_flood`` looks for many of
-these orders within minutes. An order may be resolved before its creation arrives (a
-follow-up that names the buyer overtakes it); ``z`` remembers such orders for the retention
-so that the late creation does not open them. Both are evicted with the windows
-(``streams.core.eviction``).
+creation (for evidence), when it was paid, cancelled or closed (0 while it is not) and its
+units per SKU (the ``SKU_CAP`` largest). A resolved order stays ``RESOLVED_KEEP`` seconds
+past its resolution (by the watermark), then goes.
+
+The stock-locking rules ask what was held *at* an event time (:func:`holds_at`): an order
+holds from its creation to its resolution. So a payment that arrives early (another
+partition ran ahead) does not hide an order that was still unpaid when the flood happened,
+and the stream and a replay that interleave a buyer's orders differently see the same
+holdings. An order may be resolved before its creation arrives (a follow-up that names the
+buyer overtakes it); ``z`` remembers when, for the retention, so that the late creation
+enters ``o`` already resolved. All are evicted with the windows (``streams.core.eviction``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,13 @@ from streams.core.fields import cents
 State = dict[str, Any]
 
 SKU_CAP = 4  # SKUs kept per open order, the largest quantities
+RESOLVED = 5  # index of the resolution time in an ``o`` entry (0: not resolved)
+SKUS = 6  # index of the first ``sku, quantity`` pair
+# How long a resolved order stays in ``o`` past its resolution, by the watermark: longer
+# than partitions usually drift apart in event time (an order created before it resolved
+# may still arrive), short enough to keep the state of a buyer who pays for many orders
+# small.
+RESOLVED_KEEP = 3600
 
 
 def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None:
@@ -34,12 +46,14 @@ def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None
     """
     order_id = event["order_id"]
     gone = state.get("z")
+    resolved = None
     if gone and order_id in gone:  # its payment, cancel or close came first
-        del gone[order_id]
+        resolved = gone.pop(order_id)
         if not gone:
             del state["z"]
-        return
-    entry: list[Any] = [t, seller, 1, event.get("amount"), event["event_id"]]
+        if resolved + RESOLVED_KEEP < state["w"]:
+            return  # long over: it held nothing a rule still looks at
+    entry: list[Any] = [t, seller, 1, event.get("amount"), event["event_id"], resolved or 0]
     items = event.get("items")
     if type(items) is list and items:
         if len(items) == 1 and type(items[0]) is dict:  # the usual order: one line
@@ -61,10 +75,14 @@ def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None
 def close_order(state: State, order_id: str, t: int) -> None:
     """End an order's hold (paid, cancelled or closed at ``t``), in place."""
     opened = state.get("o")
-    if opened and order_id in opened:
-        del opened[order_id]
-        if not opened:
-            del state["o"]
+    entry = opened.get(order_id) if opened else None
+    if entry is not None:
+        if t + RESOLVED_KEEP < state["w"]:  # over long ago: nothing looks at it any more
+            del opened[order_id]  # type: ignore[union-attr]
+            if not opened:
+                del state["o"]
+        elif not entry[RESOLVED] or t < entry[RESOLVED]:  # the earliest resolution wins
+            entry[RESOLVED] = t
         return
     # resolved before its creation arrived: remember it so the creation does not open it
     gone = state.get("z")
@@ -73,25 +91,49 @@ def close_order(state: State, order_id: str, t: int) -> None:
     gone[order_id] = min(t, gone.get(order_id, t))
 
 
+def forget_resolved(state: State, before: int) -> None:
+    """Drop, in place, the orders of ``o`` resolved before ``before`` (epoch seconds)."""
+    opened: dict[str, list[Any]] | None = state.get("o")
+    if not opened:
+        return
+    for entry in opened.values():  # runs on every watermark advance: usually nothing goes
+        resolved = entry[RESOLVED]
+        if resolved and resolved < before:
+            break
+    else:
+        return
+    gone = [k for k, e in opened.items() if 0 < e[RESOLVED] < before]
+    for order_id in gone:
+        del opened[order_id]
+    if not opened:
+        del state["o"]
+
+
 def held(state: State, seller: str | None = None) -> tuple[int, int, int]:
-    """Orders, units and value (hundredths) held by the buyer's open unpaid orders.
+    """Orders, units and value (hundredths) held by the buyer's orders not resolved yet.
 
     Values are in each order's own currency, so compare them per seller only.
     """
     opened: dict[str, list[Any]] = state.get("o", {})
     orders = units_held = value = 0
     for entry in opened.values():
-        if seller is None or entry[1] == seller:
+        if (seller is None or entry[1] == seller) and not entry[RESOLVED]:
             orders += 1
             units_held += entry[2]
             value += value_of(entry)
     return orders, units_held, value
 
 
-def held_at(state: State, seller: str) -> list[list[Any]]:
-    """The open unpaid orders at one seller (their ``o`` entries), oldest first."""
+def holds_at(entry: list[Any], t: int) -> bool:
+    """Whether the order of an ``o`` entry was created and still unresolved at ``t``."""
+    resolved: int = entry[RESOLVED]
+    return entry[0] <= t and (not resolved or resolved > t)
+
+
+def held_at(state: State, seller: str, t: int) -> list[list[Any]]:
+    """The orders at one seller unpaid at event time ``t`` (their ``o`` entries), oldest first."""
     opened: dict[str, list[Any]] = state.get("o", {})
-    found = [entry for entry in opened.values() if entry[1] == seller]
+    found = [e for e in opened.values() if e[1] == seller and holds_at(e, t)]
     found.sort(key=lambda e: (e[0], event_id_of(e)))
     return found
 
@@ -119,8 +161,8 @@ _TEN_POWERS = tuple(100 * 10**k for k in range(19))
 
 
 def event_id_of(entry: list[Any]) -> str:
-    """The id of an open order's creation ("" in states written before ids were kept)."""
-    return str(entry[4]) if len(entry) > 4 else ""
+    """The id of an order's creation."""
+    return str(entry[4])
 
 
 def _quantity(value: Any) -> int:

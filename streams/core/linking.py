@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from streams.core.bursts import episode_of
 from streams.core.fields import DAY
-from streams.core.linking_alerts import fire_once, ring_alert
+from streams.core.linking_alerts import fire_levels, ring_alert
 from streams.core.linking_keys import (
     LINK_EVENT_TYPES,
     MAX_BUYER_KEYS,
@@ -24,6 +25,7 @@ from streams.core.linking_keys import (
 )
 from streams.core.linking_normalize import normalize_address, normalize_email, normalize_phone
 from streams.core.linking_rules import LinkingRules, load_linking_rules
+from streams.core.linking_shared import Identities
 from streams.core.linking_state import (
     BAD,
     CANCELLED,
@@ -36,7 +38,7 @@ from streams.core.linking_state import (
     fold,
     new_state,
 )
-from streams.core.linking_window import grade, mostly_bad, ring_window
+from streams.core.linking_window import RingWindow, grade, mostly_bad, ring_window
 
 __all__ = [
     "LINK_EVENT_TYPES",
@@ -90,7 +92,10 @@ def step_identity(
 def _evaluate(
     state: State, key: str, event: dict[str, Any], col: int, day: int, rules: LinkingRules
 ) -> list[Alert]:
-    """The alert (at most one) for the windows the event can have changed, after fire-once.
+    """The alerts for the windows the event can have changed, after fire-once.
+
+    Each episode (``streams.core.bursts.episode_of``) a crossing window starts in fires,
+    with its worst window, the levels each listed account newly reaches in it.
 
     A bad outcome changes the windows holding its day. A new account changes every window
     of a strong link (the alert lists all accounts), so all kept windows are candidates.
@@ -118,21 +123,24 @@ def _evaluate(
             if lo <= rows[i] <= hi and any(rows[i + c] for c in BAD)
         }
     )
-    graded = []
+    best: dict[int, tuple[int, float, RingWindow]] = {}  # episode -> its worst window
     for start in starts:
         window = ring_window(suspects, start, start + horizon)
         rank, threshold = grade(levels, window)
-        if rank:
-            graded.append((-rank, start, threshold, window))
-    graded.sort(key=lambda g: (g[0], g[1]))
-    for neg_rank, _, threshold, window in graded:
+        episode = episode_of(start, horizon)
+        if rank and (episode not in best or rank > best[episode][0]):
+            best[episode] = (rank, threshold, window)
+    alerts = []
+    for episode in sorted(best):
+        rank, threshold, window = best[episode]
         listed = sorted(members) if levels.list_all else list(window.ring)
         accounts = len(listed) + (dropped_accounts(state) if levels.list_all else 0)
-        if fire_once(state, window.first_day, -neg_rank, accounts, horizon):
-            return [
-                ring_alert(state, key, event, rules, window, -neg_rank, threshold, listed, accounts)
-            ]
-    return []
+        for account in listed:
+            for level in fire_levels(state, episode, account, rank):
+                limit = threshold if level == rank else levels.medium
+                alerts.append(ring_alert(state, key, event, rules, window, level, limit,
+                                         listed, accounts, episode, account))
+    return alerts
 
 
 class LinkedAccounts:
@@ -151,22 +159,16 @@ class LinkedAccounts:
 
     def __init__(self, rules: LinkingRules) -> None:
         self.rules = rules
-        self.buyer_keys: dict[str, list[str]] = {}
-        self.identities: dict[str, State] = {}
+        # folds only the identities two accounts share, the others when read (same states)
+        self._stage = Identities(rules, _evaluate)
+        self.buyer_keys: dict[str, list[str]] = self._stage.buyer_keys
+        self.feed = self._stage.feed  # type: ignore[method-assign]  # one call less per event
+
+    @property
+    def identities(self) -> dict[str, State]:
+        """Identity state by key (the identities stage's table)."""
+        return self._stage.all_states()
 
     def feed(self, event: dict[str, Any]) -> list[Alert]:
         """Route one event of a buyer (``buyer_id`` resolved) to its identities; the alerts."""
-        buyer = event.get("buyer_id")
-        if not buyer or event["type"] not in LINK_EVENT_TYPES:
-            return []
-        old = self.buyer_keys.get(buyer, [])
-        keys = buyer_identity_keys(old, event)
-        if keys is not old:
-            self.buyer_keys[buyer] = keys
-        alerts: list[Alert] = []
-        identities = self.identities
-        for key in keys:  # the event itself: step_identity reads what link_message keeps
-            state, raised = step_identity(identities.get(key), key, event, self.rules)
-            identities[key] = state
-            alerts += raised
-        return alerts
+        return self._stage.feed(event)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from streams.core.alerts import plural, window_alert
+from streams.core.bursts import raise_level
 from streams.core.fields import DAY
 from streams.core.linking_keys import KIND_NOUNS
 from streams.core.linking_rules import Levels, LinkingRules
@@ -16,28 +16,19 @@ from streams.core.playbook import PLAYBOOK, recommend
 Alert = dict[str, Any]
 
 
-def fire_once(state: State, first_day: int, rank: int, accounts: int, horizon: int) -> bool:
-    """Record a firing unless an overlapping window fired as high with as many accounts.
+def fire_levels(state: State, episode: int, account: str, rank: int) -> list[int]:
+    """Record that ``account`` is in a ring of ``episode`` at ``rank``; the levels to fire.
 
-    Returns:
-        True when the alert should be emitted: no overlapping window fired yet, or the
-        severity rose, or more accounts are linked than when it fired.
-
+    An episode is the calendar block of ``horizon_days`` days a ring's window starts in
+    (``streams.core.bursts.episode_of``). Each account of the ring fires every level it
+    newly reaches in the episode, once (``"f"`` keeps ``[episode, rank, account]``), so
+    which window crossed first and which account joined first do not change the ids: an
+    account that joins later gets its own alert, listing the whole ring.
     """
-    fired: list[list[int]] = state.get("f", [])
-    kept = []
-    for entry in fired:
-        if abs(entry[0] - first_day) < horizon:
-            if entry[1] >= rank and entry[2] >= accounts:
-                return False
-            if entry[1] > rank or entry[2] > accounts:
-                kept.append(entry)  # still covers what the new firing does not
-        else:
-            kept.append(entry)
-    kept.append([first_day, rank, accounts])
-    kept.sort()
-    state["f"] = kept
-    return True
+    fired: list[list[Any]] | None = state.get("f")
+    if fired is None:
+        fired = state["f"] = []
+    return raise_level(fired, [episode, account], rank)
 
 
 def ring_alert(
@@ -50,8 +41,10 @@ def ring_alert(
     threshold: float,
     listed: list[str],
     accounts: int,
+    episode: int,
+    account: str,
 ) -> Alert:
-    """The ``linked_accounts`` alert for a window that crossed the bar."""
+    """The ``linked_accounts`` alert about ``account``, one of ``listed``, listed first."""
     kind = key.partition(":")[0]
     start = window.first_day * DAY
     end = start + rules.horizon_days * DAY
@@ -62,12 +55,13 @@ def ring_alert(
     return window_alert(
         rule_id=rules.id,
         rule_version=rules.version,
-        subject=f"{key}|{_digest(listed)}",
+        subject=f"{key}|{account}",
         severity_rank=rank,
-        buyer_ids=listed,
+        buyer_ids=[account, *(b for b in listed if b != account)],
         event=event,
         first_day=window.first_day,
         horizon_days=rules.horizon_days,
+        episode=episode,
         observed=window.bad,
         threshold=threshold,
         evidence_event_ids=evidence,
@@ -92,11 +86,6 @@ def _actions(counts: tuple[int, ...]) -> list[str]:
     if counts[DISPUTED] or counts[CHARGEBACK]:
         actions += [a for a in PLAYBOOK["suspicious_paid_order"] if a not in actions]
     return actions
-
-
-def _digest(buyers: list[str]) -> str:
-    """A short stable hash of a sorted account list, for the alert's subject."""
-    return hashlib.blake2b("\x1f".join(buyers).encode(), digest_size=8).hexdigest()
 
 
 def _explain(

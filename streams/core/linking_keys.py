@@ -81,7 +81,9 @@ def identity_keys(event: dict[str, Any]) -> list[str]:
         return list(_keys_of.__wrapped__(tuple(v if isinstance(v, str) else None for v in details)))
 
 
-@lru_cache(maxsize=8192)
+# Sized for the active buyers of a replay: each has a set of details for its orders and
+# one for its payments, and a miss costs a normalization and five SHA-256 digests.
+@lru_cache(maxsize=1 << 16)
 def _keys_of(details: tuple[Any, ...]) -> tuple[str, ...]:
     """The keys of one set of contact details (cached: a buyer's orders repeat them)."""
     phone, country, address1, postal_code, email, account, fingerprint = details

@@ -12,7 +12,7 @@ State layout (plain JSON; ``e``, ``n`` and ``f`` appear only when needed)::
       "e": [[1790812800, "evt-9", "b-1"], ...],  # latest bad-outcome events (evidence)
       "n": [20736, 3, ...],                  # accounts dropped past max_members: [day of
                                              # their last event, how many], sorted by day
-      "f": [[20736, 2, 4]],                  # fired: [first day, severity rank, accounts]
+      "f": [[20734, 2, "b-1"]],              # fired: [episode, severity rank, account]
     }
 
 Buckets are UTC days, as for buyers (``streams/core/windows.py``): windows start on a day,
@@ -96,18 +96,30 @@ def fold(state: State, event: dict[str, Any], rules: LinkingRules) -> tuple[int,
     buyer = event.get("buyer_id")
     if not col or not buyer:
         return 0, 0, False
-    t = _epoch(event["occurred_at"])
+    return fold_at(state, col, _epoch(event["occurred_at"]), event["event_id"], buyer, rules)
+
+
+def fold_at(
+    state: State, col: int, t: int, event_id: str, buyer: str, rules: LinkingRules
+) -> tuple[int, int, bool]:
+    """:func:`fold` for an event the caller has read: its column (not 0), time and ids."""
     if not 0 <= t < 1 << 32:
         return 0, 0, False
     day = t // DAY
     w: int = state["w"]
     if w and day <= w // DAY - rules.retention_days:  # older than cutoff(state, rules)
         return 0, day, False
-    event_id: str = event["event_id"]
     key = f"{day:04x}{crc32(event_id.encode()):08x}"
-    keys = _insert(state["i"], key)
-    if keys is None:
-        return 0, day, False
+    keys: str = state["i"]
+    if not keys or keys[-KEY_WIDTH:] < key:  # the usual case: the identity's newest day
+        keys += key
+        if len(keys) > DEDUPE_CAP * KEY_WIDTH:
+            keys = keys[KEY_WIDTH:]
+    else:
+        found = _insert(keys, key)
+        if found is None:
+            return 0, day, False
+        keys = found
     state["i"] = keys
     members: dict[str, list[int]] = state["b"]
     rows = members.get(buyer)
@@ -115,8 +127,12 @@ def fold(state: State, event: dict[str, Any], rules: LinkingRules) -> tuple[int,
     if rows is None:
         if len(members) >= rules.max_members:
             _fold_out(state, members)
-        rows = members[buyer] = []
-    add_count(rows, day, col)
+        rows = members[buyer] = [day, 0, 0, 0, 0, 0, 0]
+        rows[col] = 1
+    elif rows[-ROW] == day:
+        rows[col - ROW] += 1
+    else:
+        add_count(rows, day, col)
     if col >= CANCELLED:
         _keep_evidence(state, [t, event_id, buyer])
     if t > w:

@@ -11,7 +11,7 @@ from zlib import crc32
 
 from schemas.alert import SEVERITY_RANK
 from streams.core.alerts import make_alert, plural
-from streams.core.bursts import HIGH, MEDIUM, fire_once
+from streams.core.bursts import HIGH, MEDIUM, fire_levels
 from streams.core.contacts import contact_problems
 from streams.core.fields import DAY, epoch_of, format_epoch
 from streams.core.layout import State
@@ -99,7 +99,8 @@ def chargeback_deadline(
         rank, threshold = LOW, rule.medium_hours
     buyer, seller, order_id = event["buyer_id"], event["seller_id"], event["order_id"]
     chargeback = str(event.get("chargeback_id") or order_id)
-    if not fire_once(state, f"{rule.id}|{chargeback}", deadline // DAY, rank, 1):
+    # one notice, one severity: a later notice closer to the deadline fires the new level only
+    if not fire_levels(state, f"{rule.id}|{chargeback}", deadline // DAY, rank, ladder=()):
         return []
     due = format_epoch(deadline)
     if left <= 0:

@@ -1,13 +1,24 @@
-"""Stock-locking detectors: ``order_flood`` (orders within minutes) and ``unpaid_stock_held``."""
+"""Stock-locking detectors: ``order_flood`` (orders within minutes) and ``unpaid_stock_held``.
+
+Both ask what the buyer's unpaid orders held *at* the event time of an order's creation
+(``streams.core.holdings.holds_at``): an order holds from its creation until it is paid,
+cancelled or closed. That is the moment the seller's stock was locked, and it does not
+depend on the order in which the buyer's orders reached the stage: a payment that arrived
+early (another partition ran ahead) does not hide an order that was unpaid then, and a
+creation that arrives late is evaluated at its own time and at every later creation it
+overlaps. Episodes are UTC days; each fires every severity it newly reaches, once
+(``streams.core.bursts.fire_levels``), so the same events give the same alert ids in the
+stream and in a replay.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from streams.core.alerts import make_alert, plural
-from streams.core.bursts import HIGH, MEDIUM, fire_once
+from streams.core.bursts import HIGH, MEDIUM, fire_levels
 from streams.core.fields import DAY, format_day, format_epoch
-from streams.core.holdings import event_id_of, held_at, value_bound, value_of
+from streams.core.holdings import RESOLVED, SKUS, event_id_of, holds_at, value_bound, value_of
 from streams.core.layout import State
 from streams.core.lists import ListBook
 from streams.core.playbook import recommend
@@ -15,13 +26,22 @@ from streams.core.rules import RuleSet
 
 Alert = dict[str, Any]
 
-# An unpaid-stock episode: holdings whose oldest order starts within this many days of a
-# fired one are the same episode (the longest platform payment window is about 3 days).
-HOLD_EPISODE_DAYS = 3
-
 
 def _grade(value: int, medium: int, high: int) -> int:
     return HIGH if value >= high else MEDIUM if value >= medium else 0
+
+
+def _at_seller(state: State, seller: str) -> list[list[Any]]:
+    """The ``o`` entries of the orders at one seller, by creation time."""
+    opened: dict[str, list[Any]] = state.get("o", {})
+    found = [e for e in opened.values() if e[1] == seller]
+    found.sort(key=lambda e: (e[0], event_id_of(e)))
+    return found
+
+
+def _moments(orders: list[list[Any]], t: int, span: int) -> list[int]:
+    """The creation times in ``[t, t + span)``: the new order's and the later ones it joins."""
+    return sorted({e[0] for e in orders if t <= e[0] < t + span})
 
 
 def order_flood(
@@ -29,13 +49,11 @@ def order_flood(
 ) -> list[Alert]:
     """Alert when a buyer places many unpaid orders, or unpaid units of one SKU, within minutes.
 
-    Windows slide over the buyer's open unpaid orders at the shop (``streams.core.holdings``):
-    the candidates start at such an order no more than the horizon before the new one, so
-    they contain it; paid, cancelled and closed orders lock no stock and do not count. The
-    worst window wins, the earliest on a tie. It fires once per shop and UTC day of the
-    window's start, again only at a higher severity: which orders of a flood arrive first
-    decides the exact window that crosses the limit, the day it starts on hardly ever, so
-    the stream and a replay that interleave orders differently raise the same alert ids.
+    At the creation time ``m`` of an order, the window is the ``horizon_minutes`` up to
+    ``m``; it counts the orders created in it and still unpaid at ``m`` (paid, cancelled and
+    closed orders lock no stock), and their units per SKU. A new order is such a moment,
+    and so is every later creation within the horizon (a late order joins their windows).
+    A window fires on the UTC day of its moment, every severity it newly reaches.
     """
     rule = rules.order_flood
     opened: dict[str, list[Any]] | None = state.get("o")
@@ -49,64 +67,60 @@ def order_flood(
             return []
     seller = event["seller_id"]
     horizon = rule.horizon_minutes * 60
-    mine = [e for e in opened.values() if e[1] == seller and t - horizon < e[0] < t + horizon]
-    # (-rank, start, units of the top SKU or -1 when the order count explains it, sku, rows)
-    graded: list[tuple[int, int, int, str, list[list[Any]]]] = []
-    for start in sorted({e[0] for e in mine if e[0] <= t}):
-        inside = [e for e in mine if start <= e[0] < start + horizon]
+    orders = _at_seller(state, seller)
+    key = f"{rule.id}|{seller}"
+    buyer = event["buyer_id"]
+    alerts = []
+    for moment in _moments(orders, t, horizon):
+        inside = [e for e in orders if moment - horizon < e[0] and holds_at(e, moment)]
         per_sku: dict[str, int] = {}
         for entry in inside:
-            for i in range(5, len(entry) - 1, 2):
+            for i in range(SKUS, len(entry) - 1, 2):
                 per_sku[entry[i]] = per_sku.get(entry[i], 0) + entry[i + 1]
         units, sku = max((n, s) for s, n in per_sku.items()) if per_sku else (0, "")
         by_orders = _grade(len(inside), rule.orders_medium, rule.orders_high)
         by_units = _grade(units, rule.units_medium, rule.units_high)
         rank = max(by_orders, by_units)
-        if rank:
-            inside.sort(key=lambda e: (e[0], event_id_of(e)))
-            graded.append((-rank, start, -1 if by_orders >= by_units else units, sku, inside))
-    graded.sort(key=lambda g: (g[0], g[1]))
-    buyer = event["buyer_id"]
-    for neg_rank, start, units, sku, inside in graded:
-        rank = -neg_rank
-        day = start // DAY
-        if not fire_once(state, f"{rule.id}|{seller}", day, rank, 1):
+        if not rank:
             continue
-        minutes = plural(rule.horizon_minutes, "minute")
-        if units < 0:
-            observed = len(inside)
-            threshold = rule.orders_high if rank == HIGH else rule.orders_medium
-            what = f"placed {observed} unpaid orders at shop {seller} within {minutes}"
-        else:
-            observed = units
-            threshold = rule.units_high if rank == HIGH else rule.units_medium
-            what = (
-                f"ordered {units} units of {sku or 'one item'} at shop {seller} within "
-                f"{minutes}, unpaid"
-            )
-        window_start, window_end = format_epoch(start), format_epoch(start + horizon)
-        return [
-            make_alert(
-                rule_id=rule.id,
-                rule_version=rule.version,
-                subject=f"{buyer}|{seller}",
-                window=format_day(day),
-                severity_rank=rank,
-                buyer_ids=[buyer],
-                event=event,
-                explanation=(
-                    f"Buyer {buyer} {what} (limit {threshold}), which can lock up your stock "
-                    f"until the orders are paid or closed."
-                ),
-                recommended_actions=recommend("stock_locked", rank),
-                evidence_event_ids=[eid for e in inside if (eid := event_id_of(e))],
-                observed=observed,
-                threshold=threshold,
-                window_start=window_start,
-                window_end=window_end,
-            )
-        ]
-    return []
+        day = moment // DAY
+        for level in fire_levels(state, key, day, rank):
+            alerts.append(_flood_alert(rule, buyer, seller, event, day, level, moment, inside,
+                                       units if by_units > by_orders else -1, sku))
+    return alerts
+
+
+def _flood_alert(
+    rule: Any,
+    buyer: str,
+    seller: str,
+    event: dict[str, Any],
+    day: int,
+    rank: int,
+    moment: int,
+    inside: list[list[Any]],
+    units: int,
+    sku: str,
+) -> Alert:
+    """The ``order_flood`` alert; ``units`` is -1 when the order count explains it."""
+    minutes = plural(rule.horizon_minutes, "minute")
+    if units < 0:
+        observed = len(inside)
+        threshold = rule.orders_high if rank == HIGH else rule.orders_medium
+        what = f"placed {observed} unpaid orders at shop {seller} within {minutes}"
+    else:
+        observed = units
+        threshold = rule.units_high if rank == HIGH else rule.units_medium
+        what = (
+            f"ordered {units} units of {sku or 'one item'} at shop {seller} within "
+            f"{minutes}, unpaid"
+        )
+    explanation = (
+        f"Buyer {buyer} {what} (limit {threshold}), which can lock up your stock until the "
+        f"orders are paid or closed."
+    )
+    return _stock_alert(rule, event, seller, day, rank, explanation, inside, observed,
+                        threshold, min(e[0] for e in inside), moment)
 
 
 def unpaid_stock_held(
@@ -114,9 +128,10 @@ def unpaid_stock_held(
 ) -> list[Alert]:
     """Alert when a buyer's unpaid orders at one shop hold too many units or too much value.
 
-    Values are compared per shop, in the shop's currency. An episode starts with the oldest
-    order held; it fires once, again at a higher severity or once the holding has been
-    renewed for longer than ``HOLD_EPISODE_DAYS``.
+    Evaluated at the creation time of the new order and of every later order created while
+    it was unpaid (a late order adds to their holdings). Values are compared per shop, in
+    the shop's currency. An episode is the UTC day of that creation time; it fires every
+    severity it newly reaches.
     """
     rule = rules.unpaid_stock_held
     opened: dict[str, list[Any]] | None = state.get("o")
@@ -130,27 +145,50 @@ def unpaid_stock_held(
             bound += value_bound(entry)
     if units < rule.units_medium and (not rule.value_medium or bound < rule.value_medium * 100):
         return []  # the usual case, decided before parsing any amount
-    value = sum(value_of(entry) for entry in opened.values() if entry[1] == seller)
-    by_units = _grade(units, rule.units_medium, rule.units_high)
-    by_value = _grade(
-        value,
-        rule.value_medium * 100 if rule.value_medium else 1 << 62,
-        rule.value_high * 100 if rule.value_high else 1 << 62,
-    )
-    rank = max(by_units, by_value)
-    if not rank:
-        return []
-    orders = held_at(state, seller)
-    oldest = orders[0][0]
+    orders = _at_seller(state, seller)
+    mine = opened.get(event["order_id"])
+    until = (mine[RESOLVED] or 1 << 62) if mine is not None else t + 1
     key = f"{rule.id}|{seller}"
-    if not fire_once(state, key, oldest // DAY, rank, HOLD_EPISODE_DAYS):
-        return []
+    alerts = []
+    for moment in _moments(orders, t, max(until - t, 1)):
+        held = [e for e in orders if holds_at(e, moment)]
+        units = sum(e[2] for e in held)
+        value = sum(value_of(e) for e in held)
+        by_units = _grade(units, rule.units_medium, rule.units_high)
+        by_value = _grade(
+            value,
+            rule.value_medium * 100 if rule.value_medium else 1 << 62,
+            rule.value_high * 100 if rule.value_high else 1 << 62,
+        )
+        rank = max(by_units, by_value)
+        if not rank:
+            continue
+        day = moment // DAY
+        for level in fire_levels(state, key, day, rank):
+            alerts.append(_held_alert(rule, event, seller, level, held, units, value,
+                                      by_units >= by_value, moment, day))
+    return alerts
+
+
+def _held_alert(
+    rule: Any,
+    event: dict[str, Any],
+    seller: str,
+    rank: int,
+    held: list[list[Any]],
+    units: int,
+    value: int,
+    by_units: bool,
+    moment: int,
+    day: int,
+) -> Alert:
+    """The ``unpaid_stock_held`` alert for what ``held`` locked at ``moment``."""
     buyer = event["buyer_id"]
     currency = str(event.get("currency") or "")
     worth = f"{value // 100}.{value % 100:02d}{' ' + currency if currency else ''}"
     observed: float
     threshold: int
-    if by_units >= by_value:
+    if by_units:
         observed = float(units)
         threshold = rule.units_high if rank == HIGH else rule.units_medium
         limit = f"{threshold} units"
@@ -158,24 +196,42 @@ def unpaid_stock_held(
         observed = value / 100
         threshold = rule.value_high if rank == HIGH else rule.value_medium
         limit = f"{threshold}{' ' + currency if currency else ''}"
-    return [
-        make_alert(
-            rule_id=rule.id,
-            rule_version=rule.version,
-            subject=f"{buyer}|{seller}",
-            window=format_day(oldest // DAY),
-            severity_rank=rank,
-            buyer_ids=[buyer],
-            event=event,
-            explanation=(
-                f"Buyer {buyer} holds {plural(units, 'unit')} worth {worth} of your stock at "
-                f"shop {seller} in {plural(len(orders), 'unpaid order')} (limit {limit})."
-            ),
-            recommended_actions=recommend("stock_locked", rank),
-            evidence_event_ids=[eid for e in orders if (eid := event_id_of(e))],
-            observed=observed,
-            threshold=threshold,
-            window_start=format_epoch(oldest),
-            window_end=event["occurred_at"],
-        )
-    ]
+    explanation = (
+        f"Buyer {buyer} holds {plural(units, 'unit')} worth {worth} of your stock at shop "
+        f"{seller} in {plural(len(held), 'unpaid order')} (limit {limit})."
+    )
+    return _stock_alert(rule, event, seller, day, rank, explanation, held, observed,
+                        threshold, held[0][0], moment)
+
+
+def _stock_alert(
+    rule: Any,
+    event: dict[str, Any],
+    seller: str,
+    day: int,
+    rank: int,
+    explanation: str,
+    orders: list[list[Any]],
+    observed: float,
+    threshold: float,
+    start: int,
+    moment: int,
+) -> Alert:
+    """A stock-locking alert about ``orders`` (their ``o`` entries) on the UTC ``day``."""
+    buyer = event["buyer_id"]
+    return make_alert(
+        rule_id=rule.id,
+        rule_version=rule.version,
+        subject=f"{buyer}|{seller}",
+        window=format_day(day),
+        severity_rank=rank,
+        buyer_ids=[buyer],
+        event=event,
+        explanation=explanation,
+        recommended_actions=recommend("stock_locked", rank),
+        evidence_event_ids=[eid for e in orders if (eid := event_id_of(e))],
+        observed=observed,
+        threshold=threshold,
+        window_start=format_epoch(start),
+        window_end=format_epoch(moment),
+    )

@@ -10,8 +10,9 @@ State layout (plain JSON; every key but ``w``, ``s`` and ``i`` appears only when
                                             # refund
       "i": "6a1f3c00e3b0c442...",           # dedupe keys, KEY_WIDTH hex chars each, sorted
       "e": {"s-2": [[1790812800, 4, "evt-9"], ...]},  # evidence.py: latest notable events
-      "o": {"o-1": [1790812800, "s-2", 3, 12990, "evt-1", "sku-1", 3]},  # holdings.py:
-                                            # open unpaid orders, their units per SKU
+      "o": {"o-1": [1790812800, "s-2", 3, 12990, "evt-1", 0, "sku-1", 3]},  # holdings.py:
+                                            # unpaid and recently resolved orders (when: 0
+                                            # while unpaid), their units per SKU
       "z": {"o-7": 1790812800},             # holdings.py: resolved before their creation
       "l": {"s-2": [20700, 1, 0]},          # longterm.py: disputes, chargebacks by day ...
       "p": {"s-2": [690, 4]},               # ... and paid orders by 30-day block, for days
@@ -44,7 +45,7 @@ from streams.core import longterm
 from streams.core.eviction import evict
 from streams.core.evidence import keep_evidence
 from streams.core.fields import DAY
-from streams.core.holdings import close_order, open_order
+from streams.core.holdings import RESOLVED_KEEP, close_order, forget_resolved, open_order
 from streams.core.layout import (
     CANCELLED,
     CHARGEBACK,
@@ -155,8 +156,9 @@ def apply_at(
     col, resolves = kind
     if col == CANCELLED and event.get("actor", "buyer") != "buyer":
         col = 0
-    if not 0 <= t < 1 << 32:
-        return 0  # outside 1970-2106: it would break the fixed-width dedupe keys
+    if not 0 < t < 1 << 32:
+        return 0  # outside 1970-2106: it would break the fixed-width dedupe keys (and a
+        # resolution at 0 would read as none)
     w: int = state["w"]
     wday = w // DAY
     period = wday - wday % EVICT_DAYS
@@ -203,6 +205,8 @@ def apply_at(
         state["w"] = t
         if w and day - day % EVICT_DAYS > period:  # a new buyer has nothing to evict
             evict(state, retention_days, long_days)
+        elif "o" in state:  # resolved orders go RESOLVED_KEEP after their resolution
+            forget_resolved(state, t - RESOLVED_KEEP)
     return col
 
 

@@ -64,7 +64,7 @@ def test_an_allow_listed_buyer_raises_no_alert_and_the_suppression_is_recorded(
     assert ("nonpayment_burst", "wholesale account") in rows
 
 
-def test_a_ring_of_accounts_sharing_a_phone_fires_once_listing_every_account(
+def test_a_ring_of_accounts_sharing_a_phone_alerts_each_account_listing_every_account(
     broker, worker, run_id
 ):
     ring = [f"ring{n}-{run_id}" for n in range(4)]
@@ -79,9 +79,21 @@ def test_a_ring_of_accounts_sharing_a_phone_fires_once_listing_every_account(
                                              "city": "Hangzhou",
                                              "address1": f"{n} {run_id} Wensan Rd"})
     assert post(worker.url, events)[0] == 202
-    alerts = read_alerts(broker, set(ring), until=lambda f: any(
-        a["rule_id"] == "linked_accounts" and set(a["buyer_ids"]) == set(ring) for a in f))
+
+    def each_account_alerted(found):
+        return {a["buyer_ids"][0] for a in found if a["rule_id"] == "linked_accounts"} \
+            == set(ring)
+
+    alerts = read_alerts(broker, set(ring), until=each_account_alerted)
     assert not [a for a in alerts if a["rule_id"] == "nonpayment_burst"]
-    ring_alert = next(a for a in alerts if set(a["buyer_ids"]) == set(ring))
-    assert "phone" in ring_alert["explanation"]
-    assert phone[-8:] not in ring_alert["explanation"]  # the number is not spread around
+    rings = [a for a in alerts if a["rule_id"] == "linked_accounts"]
+    # one alert per account and severity, keyed by the account (it comes first), listing
+    # the accounts linked when it fired: the account that joined last sees all four
+    for severity in {a["severity"] for a in rings}:
+        assert sorted(a["buyer_ids"][0] for a in rings if a["severity"] == severity) == sorted(ring)
+    assert len({a["alert_id"] for a in rings}) == len(rings)
+    assert any(set(a["buyer_ids"]) == set(ring) for a in rings)
+    for ring_alert in rings:
+        assert set(ring_alert["buyer_ids"]) <= set(ring)
+        assert "phone" in ring_alert["explanation"]
+        assert phone[-8:] not in ring_alert["explanation"]  # the number is not spread around

@@ -43,7 +43,9 @@ def orders(placed, cancelled, seller="s-1", day=0.0, actor="buyer"):
         (7, 3, []),  # 43%: a busy buyer who cancels now and then
         (20, 5, []),
         (8, 6, ["medium", "high"]),
-        (12, 6, ["high"]),  # 3 of 12 is no churn; 6 of 12 is
+        # 3 of 12 is no churn; 6 of 12 is, and reaches both levels at once: both fire, as
+        # they would have one by one had the orders arrived in another order
+        (12, 6, ["medium", "high"]),
         (13, 6, []),  # 46%
     ],
 )

@@ -38,7 +38,11 @@ def disputed(days, paid_extra=0, seller="s-1", cancelled=False):
         ([0], 0, []),  # one dispute: a real problem with an order
         ([0, 20], 0, []),
         ([0, 20, 40], 0, ["medium"]),  # three within 90 days
-        ([0, 30, 60, 75, 85], 0, ["medium", "high"]),
+        # disputes on 15 Oct, 14 Nov, 14 Dec, 29 Dec and 8 Jan: the window from 15 Oct
+        # reaches medium, then high on 8 Jan, in the 90-day calendar block 4 Sep - 2 Dec;
+        # on 8 Jan the window from 14 Dec (3 disputes) also reaches medium, and it starts in
+        # the next block (from 3 Dec): a second episode, a second medium
+        ([0, 30, 60, 75, 85], 0, ["medium", "high", "medium"]),
         ([0, 100, 200], 0, []),  # never three within 90 days
         ([0, 20, 40], 20, []),  # 3 of 23 paid orders (13%): a busy buyer, below 20%
         ([0, 20, 40], 9, ["medium"]),  # 3 of 12 (25%)
@@ -48,6 +52,17 @@ def test_dispute_abuse_counts_disputes_over_90_days_and_their_share_of_paid_orde
     days, paid_extra, severities
 ):
     assert [a["severity"] for a in feed(disputed(days, paid_extra))] == severities
+
+
+def test_a_burst_across_two_episodes_alerts_in_both_with_the_window_it_reached():
+    alerts = feed(disputed([0, 30, 60, 75, 85]))
+    assert [(a["severity"], a["observed"], a["window_start"][:10]) for a in alerts] == [
+        ("medium", 3, "2026-10-15"),
+        ("high", 5, "2026-10-15"),
+        ("medium", 3, "2026-12-14"),  # the block from 3 Dec: a new episode
+    ]
+    assert [a["occurred_at"][:10] for a in alerts] == ["2026-12-14", "2027-01-08", "2027-01-08"]
+    assert len({a["alert_id"] for a in alerts}) == 3
 
 
 def test_cancelled_disputes_still_count():

@@ -4,7 +4,7 @@ import random
 import orjson
 import pytest
 
-from schemas.alert import FIELDS, validate_alert
+from schemas.alert import FIELDS, alert_id, validate_alert
 from streams.core.linking import (
     MAX_BUYER_KEYS,
     LinkedAccounts,
@@ -89,6 +89,11 @@ def ring(identity: dict, unpaid=(1, 2, 1, 1), paid=(0, 0, 0, 0)) -> list[dict]:
         fates = ["closed_unpaid"] * bad + ["paid"] * good
         events += orders(f"r-{n + 1}", fates, n * 0.25, identity)
     return in_event_time(events)
+
+
+def each_first(accounts: list[str]) -> list[list[str]]:
+    """The buyer_ids of a ring's alerts, one per account: that account, then the others."""
+    return [[a, *(b for b in accounts if b != a)] for a in accounts]
 
 
 # --- normalization ---------------------------------------------------------------------
@@ -285,41 +290,58 @@ def test_link_message_carries_no_contact_details():
 # --- rings -----------------------------------------------------------------------------
 
 
-def test_ring_of_four_sharing_a_phone_fires_once_listing_all_four():
+def test_ring_of_four_sharing_a_phone_gives_each_account_an_alert_listing_all_four():
     events = ring(PHONE, unpaid=(1, 2, 1, 1))
-    (alert,) = feed(events)
-    assert tuple(alert) == FIELDS
-    validate_alert(alert)
-    assert alert["rule_id"] == "linked_accounts"
-    assert alert["rule_version"] == 1
-    assert alert["severity"] == "medium"
-    assert alert["buyer_ids"] == ["r-1", "r-2", "r-3", "r-4"]
-    assert alert["order_id"] is None
-    assert alert["deadline_at"] is None
-    assert alert["observed"] == 3
-    assert alert["threshold"] == 3
-    assert alert["window_start"] == "2026-10-07T00:00:00Z"
-    assert alert["window_end"] == "2026-10-14T00:00:00Z"
+    alerts = feed(events)
+    assert [a["buyer_ids"] for a in alerts] == each_first(["r-1", "r-2", "r-3", "r-4"])
     closes = [e["event_id"] for e in events if e["type"] == "order.closed_unpaid"]
-    assert alert["evidence_event_ids"] == closes[:3]
-    assert alert["explanation"] == (
-        "4 accounts sharing one phone number let 3 orders close unpaid within 7 days "
-        "(100% bad; limit 3 and 50%)."
-    )
-    assert alert["recommended_actions"] == [
-        "hold_shipment",
-        "shorten_auto_cancel",
-        "let_platform_auto_close",
-        "block_buyer",
-        "report_buyer",
-        "share_with_sellers",
-    ]
-    assert "cancel_order" not in alert["recommended_actions"]
+    (key,) = [k for k in identity_keys(events[0]) if k.startswith("phone:")]
+    for alert in alerts:
+        assert tuple(alert) == FIELDS
+        validate_alert(alert)
+        assert alert["rule_id"] == "linked_accounts"
+        assert alert["rule_version"] == 1
+        assert alert["severity"] == "medium"
+        assert alert["order_id"] is None
+        assert alert["deadline_at"] is None
+        assert alert["occurred_at"] == at(2, hours=7)  # r-2's second close: the third
+        assert alert["observed"] == 3
+        assert alert["threshold"] == 3
+        assert alert["window_start"] == "2026-10-07T00:00:00Z"
+        assert alert["window_end"] == "2026-10-14T00:00:00Z"
+        assert alert["evidence_event_ids"] == closes[:3]
+        assert alert["explanation"] == (
+            "4 accounts sharing one phone number let 3 orders close unpaid within 7 days "
+            "(100% bad; limit 3 and 50%)."
+        )
+        assert alert["recommended_actions"] == [
+            "hold_shipment",
+            "shorten_auto_cancel",
+            "let_platform_auto_close",
+            "block_buyer",
+            "report_buyer",
+            "share_with_sellers",
+        ]
+        assert "cancel_order" not in alert["recommended_actions"]
+        # the id: the identity and the account, the episode (the 7-day calendar block from
+        # Thu 1 Oct that the window from Wed 7 Oct starts in) and the severity
+        account = alert["buyer_ids"][0]
+        assert alert["alert_id"] == alert_id(
+            "linked_accounts",
+            1,
+            f"{key}|{account}",
+            "2026-10-01T00:00:00Z/2026-10-08T00:00:00Z",
+            "medium",
+        )
+    ids = [a["alert_id"] for a in alerts]
+    assert len(set(ids)) == 4
+    assert [a["alert_id"] for a in feed(events)] == ids  # deterministic
 
 
 def test_ring_alert_leaks_no_contact_detail():
-    (alert,) = feed(ring(PHONE))
-    text = orjson.dumps(alert).decode()
+    alerts = feed(ring(PHONE))
+    assert len(alerts) == 4
+    text = orjson.dumps(alerts).decode()
     for part in ("+86", "8613912348765", "13912348765", "1234 8765", "phone:"):
         assert part not in text
 
@@ -330,8 +352,10 @@ def test_ring_alert_leaks_no_contact_detail():
 )
 def test_ring_sharing_a_strong_identity_fires(identity, noun):
     alerts = feed(ring(identity, unpaid=(1, 1, 1, 1)))
-    assert [a["buyer_ids"] for a in alerts] == [["r-1", "r-2", "r-3", "r-4"]]
-    assert f"4 accounts sharing one {noun} " in alerts[0]["explanation"]
+    assert [a["buyer_ids"] for a in alerts] == each_first(["r-1", "r-2", "r-3", "r-4"])
+    assert [a["severity"] for a in alerts] == ["medium"] * 4
+    for alert in alerts:
+        assert f"4 accounts sharing one {noun} " in alert["explanation"]
 
 
 def test_ring_that_pays_half_its_orders_still_fires_and_one_that_pays_most_does_not():
@@ -343,41 +367,64 @@ def test_cancel_ring_fires_with_the_cancels_named():
     events = []
     for n in range(2):
         events += orders(f"c-{n}", ["cancelled", "cancelled", "paid"], n * 0.5, DEVICE)
-    (alert,) = feed(in_event_time(events))
-    # c-1's first cancel, one of three orders, does not make it a ring member yet
-    assert alert["observed"] == 4
-    assert "cancelled 4 orders within 7 days and paid for 1 (80% bad" in alert["explanation"]
-    assert alert["buyer_ids"] == ["c-0", "c-1"]
-
-
-def test_ring_severity_rises_once_to_high_with_a_new_id():
-    alerts = feed(ring(PHONE, unpaid=(2, 2, 2, 2)))
-    assert [a["severity"] for a in alerts] == ["medium", "high"]
+    alerts = feed(in_event_time(events))
+    assert [a["buyer_ids"] for a in alerts] == [["c-0", "c-1"], ["c-1", "c-0"]]
+    for alert in alerts:
+        # c-1's first cancel, one of three orders, does not make it a ring member yet
+        assert alert["observed"] == 4
+        assert "cancelled 4 orders within 7 days and paid for 1 (80% bad" in (
+            alert["explanation"]
+        )
     assert alerts[0]["alert_id"] != alerts[1]["alert_id"]
-    assert alerts[1]["observed"] == 6
-    assert alerts[1]["threshold"] == 6
 
 
-def test_ring_fires_again_listing_every_account_when_a_new_account_joins():
+def test_ring_severity_rises_once_to_high_with_new_ids():
+    alerts = feed(ring(PHONE, unpaid=(2, 2, 2, 2)))
+    accounts = ["r-1", "r-2", "r-3", "r-4"]
+    assert [a["severity"] for a in alerts] == ["medium"] * 4 + ["high"] * 4
+    assert [a["buyer_ids"] for a in alerts] == each_first(accounts) * 2
+    assert [(a["observed"], a["threshold"]) for a in alerts] == [(3, 3)] * 4 + [(6, 6)] * 4
+    assert len({a["alert_id"] for a in alerts}) == 8
+
+
+def test_a_new_account_joining_the_ring_gets_its_own_alert_listing_every_account():
     stage = LinkedAccounts(RULES)
     first = feed(ring(PHONE, unpaid=(1, 1, 1, 1)), stage)
-    assert [a["buyer_ids"] for a in first] == [["r-1", "r-2", "r-3", "r-4"]]
+    assert [a["buyer_ids"] for a in first] == each_first(["r-1", "r-2", "r-3", "r-4"])
+    # r-5 joins: its own alert, the others have fired at medium already
     (grown,) = feed(orders("r-5", [""], 2, PHONE), stage)
-    assert grown["buyer_ids"] == ["r-1", "r-2", "r-3", "r-4", "r-5"]
+    assert grown["severity"] == "medium"
+    assert grown["buyer_ids"] == ["r-5", "r-1", "r-2", "r-3", "r-4"]
     assert grown["window_start"] == first[0]["window_start"]
-    assert grown["alert_id"] != first[0]["alert_id"]
+    assert grown["alert_id"] not in {a["alert_id"] for a in first}
     assert grown["explanation"].startswith("5 accounts sharing one phone number ")
     assert feed(orders("r-5", ["paid"], 3, PHONE), stage) == []
+    # two more closes on Wed 7 Oct make it high: one high alert per account
+    rise = feed(orders("r-5", ["closed_unpaid", "closed_unpaid"], 0.5, PHONE), stage)
+    accounts = ["r-1", "r-2", "r-3", "r-4", "r-5"]
+    assert [a["severity"] for a in rise] == ["high"] * 5
+    assert [a["buyer_ids"] for a in rise] == each_first(accounts)
+    assert {a["window_start"] for a in rise} == {first[0]["window_start"]}
+    assert {(a["observed"], a["threshold"]) for a in rise} == {(6, 6)}
+    # r-6 joins a ring already high: it reaches medium and high at once, nobody else fires
+    late = feed(orders("r-6", ["paid"], 2.5, PHONE), stage)
+    assert [a["severity"] for a in late] == ["medium", "high"]
+    assert [a["buyer_ids"] for a in late] == [["r-6", *accounts]] * 2
+    assert [a["threshold"] for a in late] == [3, 6]
+    ids = [a["alert_id"] for a in [*first, grown, *rise, *late]]
+    assert len(set(ids)) == len(ids) == 12
 
 
 def test_mixed_ring_names_every_kind_of_bad_outcome():
     events = orders("m-0", ["closed_unpaid", "closed_unpaid"], 0, DEVICE)
     events += orders("m-1", ["cancelled", "paid"], 0.5, DEVICE)
-    (alert,) = feed(in_event_time(events))
-    assert alert["explanation"] == (
-        "2 accounts sharing one device let 2 orders close unpaid and cancelled 1 within "
-        "7 days (100% bad; limit 3 and 50%)."
-    )
+    alerts = feed(in_event_time(events))
+    assert [a["buyer_ids"] for a in alerts] == [["m-0", "m-1"], ["m-1", "m-0"]]
+    for alert in alerts:
+        assert alert["explanation"] == (
+            "2 accounts sharing one device let 2 orders close unpaid and cancelled 1 within "
+            "7 days (100% bad; limit 3 and 50%)."
+        )
 
 
 def test_link_messages_and_canonical_events_fold_alike():
@@ -392,7 +439,10 @@ def test_link_messages_and_canonical_events_fold_alike():
         state, raised = step_identity(by_message[0], key, message, RULES)
         by_message = (state, by_message[1] + raised)
     assert by_event == by_message
-    assert len(by_event[1]) == 2
+    # medium, then high, for each of the four accounts
+    assert [(a["severity"], a["buyer_ids"][0]) for a in by_event[1]] == [
+        (severity, f"r-{n}") for severity in ("medium", "high") for n in range(1, 5)
+    ]
 
 
 def test_one_account_alone_never_makes_a_ring():
@@ -410,20 +460,22 @@ def test_disputes_and_chargebacks_count_and_add_evidence_actions():
         mine = orders(f"d-{n}", ["paid"], n * 0.25, PAYMENT)
         events += mine
         events.append(make_event("dispute.opened", f"d-{n}", at(4), order=mine[0]["order_id"]))
-    (alert,) = feed(in_event_time(events))
-    assert alert["observed"] == 3
-    assert alert["explanation"] == (
-        "3 accounts sharing one payment account opened 3 disputes within 7 days "
-        "(100% bad; limit 3 and 50%)."
-    )
-    assert alert["recommended_actions"] == [
-        "hold_shipment",
-        "block_buyer",
-        "report_buyer",
-        "share_with_sellers",
-        "collect_evidence",
-        "contact_platform_support",
-    ]
+    alerts = feed(in_event_time(events))
+    assert [a["buyer_ids"] for a in alerts] == each_first(["d-0", "d-1", "d-2"])
+    for alert in alerts:
+        assert alert["observed"] == 3
+        assert alert["explanation"] == (
+            "3 accounts sharing one payment account opened 3 disputes within 7 days "
+            "(100% bad; limit 3 and 50%)."
+        )
+        assert alert["recommended_actions"] == [
+            "hold_shipment",
+            "block_buyer",
+            "report_buyer",
+            "share_with_sellers",
+            "collect_evidence",
+            "contact_platform_support",
+        ]
 
 
 def test_card_named_only_at_payment_links_a_chargeback_ring():
@@ -437,10 +489,13 @@ def test_card_named_only_at_payment_links_a_chargeback_ring():
             make_event("order.paid", buyer, at(n * 0.1, hours=1), order=oid, **PAYMENT),
             make_event("chargeback.notified", buyer, at(5), order=oid, amount="25.00"),
         ]
-    (alert,) = feed(in_event_time(events))
-    assert alert["buyer_ids"] == ["k-0", "k-1", "k-2"]
-    assert "3 accounts sharing one payment account filed 3 chargebacks" in alert["explanation"]
-    assert "appeal_chargeback" not in alert["recommended_actions"]  # the order's own alert
+    alerts = feed(in_event_time(events))
+    assert [a["buyer_ids"] for a in alerts] == each_first(["k-0", "k-1", "k-2"])
+    for alert in alerts:
+        assert "3 accounts sharing one payment account filed 3 chargebacks" in (
+            alert["explanation"]
+        )
+        assert "appeal_chargeback" not in alert["recommended_actions"]  # the order's own
 
 
 # --- households ------------------------------------------------------------------------
@@ -471,13 +526,14 @@ def test_ring_sharing_only_an_address_fires_past_the_higher_bar_listing_only_the
     events = orders("payer", ["paid", "paid"], 0, HOME)
     for n in range(3):
         events += orders(f"a-{n}", ["closed_unpaid", "closed_unpaid"], n * 0.25, HOME)
-    (alert,) = feed(in_event_time(events))
-    assert alert["buyer_ids"] == ["a-0", "a-1", "a-2"]
-    assert alert["threshold"] == 5
-    assert alert["explanation"] == (
-        "3 accounts sharing one address let 6 orders close unpaid within 7 days "
-        "(100% bad; limit 5 and 60%)."
-    )
+    alerts = feed(in_event_time(events))
+    assert [a["buyer_ids"] for a in alerts] == each_first(["a-0", "a-1", "a-2"])  # no payer
+    for alert in alerts:
+        assert alert["threshold"] == 5
+        assert alert["explanation"] == (
+            "3 accounts sharing one address let 6 orders close unpaid within 7 days "
+            "(100% bad; limit 5 and 60%)."
+        )
 
 
 def test_heavy_abuser_with_co_residents_who_slipped_once_does_not_make_a_ring():
@@ -500,10 +556,12 @@ def test_address_alert_evidence_is_the_rings_own():
     events = orders("payer", ["cancelled", "paid", "paid", "paid"], 0, HOME)
     for n in range(3):
         events += orders(f"a-{n}", ["closed_unpaid", "closed_unpaid"], n * 0.25, HOME)
-    (alert,) = feed(in_event_time(events))
+    alerts = feed(in_event_time(events))
+    assert [a["buyer_ids"][0] for a in alerts] == ["a-0", "a-1", "a-2"]
     ring_closes = [e["event_id"] for e in in_event_time(events) if e["buyer_id"] != "payer"]
-    assert set(alert["evidence_event_ids"]) <= set(ring_closes)
-    assert len(alert["evidence_event_ids"]) == 6
+    for alert in alerts:
+        assert set(alert["evidence_event_ids"]) <= set(ring_closes)
+        assert len(alert["evidence_event_ids"]) == 6
 
 
 def test_two_accounts_at_one_address_never_fire_together():
@@ -525,14 +583,15 @@ def test_redelivered_events_change_nothing():
     assert stage.identities == before
 
 
-def test_arrival_order_at_the_identity_gives_the_same_final_alert():
+def test_arrival_order_at_the_identity_gives_the_same_alert_ids():
     events = ring(PHONE, unpaid=(1, 2, 1, 2))
     for event in events:  # the platform closes every unpaid order the same day
         if event["type"] == "order.closed_unpaid":
             event["occurred_at"] = at(3)
     key = identity_keys(events[0])[0]
     messages = [link_message(None, event, key) for event in events]
-    finals = set()
+    accounts = ["r-1", "r-2", "r-3", "r-4"]
+    runs = set()
     rng = random.Random(7)
     for _ in range(40):
         rng.shuffle(messages)
@@ -540,11 +599,16 @@ def test_arrival_order_at_the_identity_gives_the_same_final_alert():
         for message in messages:
             state, raised = step_identity(state, key, message, RULES)
             alerts += raised
-        assert {b for a in alerts for b in a["buyer_ids"]} == {"r-1", "r-2", "r-3", "r-4"}
-        final = alerts[-1]
-        finals.add((final["alert_id"], tuple(final["buyer_ids"]), final["severity"]))
-    (final,) = finals
-    assert final[1:] == (("r-1", "r-2", "r-3", "r-4"), "high")
+        # every account reaches medium and high once, whoever's events came first; the
+        # accounts a medium alert lists depend on who had arrived, the high ones list all
+        assert sorted((a["buyer_ids"][0], a["severity"]) for a in alerts) == [
+            (account, severity) for account in accounts for severity in ("high", "medium")
+        ]
+        highs = [a["buyer_ids"] for a in alerts if a["severity"] == "high"]
+        assert sorted(highs) == each_first(accounts)
+        runs.add(frozenset(a["alert_id"] for a in alerts))
+    (ids,) = runs
+    assert len(ids) == 8
 
 
 def test_same_events_in_event_order_give_identical_alerts_twice():

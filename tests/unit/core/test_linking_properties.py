@@ -4,6 +4,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from schemas.alert import FIELDS, validate_alert
+from streams.core.bursts import episode_of
 from streams.core.fields import DAY, epoch_of
 from streams.core.linking import (
     MAX_BUYER_KEYS,
@@ -107,16 +108,24 @@ def test_eviction_never_drops_an_event_inside_the_retention(data):
 
 
 @given(st.data())
-def test_alerts_follow_the_contract_and_list_sorted_accounts(data):
+def test_alerts_follow_the_contract_and_list_the_account_then_the_others_sorted(data):
     events = data.draw(messages(span_days=10, max_size=60))
     key = data.draw(st.sampled_from(KEYS))
     _, alerts = run(data.draw(st.permutations(events)), RULES, key)
+    fired = set()
     for alert in alerts:
         assert tuple(alert) == FIELDS
         validate_alert(alert)
-        assert alert["buyer_ids"] == sorted(set(alert["buyer_ids"]))
-        assert len(alert["buyer_ids"]) >= 2
+        account, *others = alert["buyer_ids"]
+        assert others == sorted(set(others))
+        assert account not in others
+        assert others  # a ring has two accounts at least
         assert alert["observed"] >= alert["threshold"]
+        start = epoch_of(alert["window_start"]) // DAY
+        fired.add((account, episode_of(start, RULES.horizon_days), alert["severity"]))
+    # per account and episode, each level once, and high only with medium below it
+    assert len(fired) == len(alerts)
+    assert all((a, e, "medium") in fired for a, e, severity in fired if severity == "high")
     ids = [a["alert_id"] for a in alerts]
     assert len(ids) == len(set(ids))
 

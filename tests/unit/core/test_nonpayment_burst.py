@@ -39,7 +39,10 @@ def closes(days, seller="s-1", buyer="b-17"):
         ([0, 4, 8, 12], []),
         ([0, 1, 2, 3], ["medium"]),
         ([0, 1, 2, 3, 4], ["medium", "high"]),
-        ([0, 1, 2, 3, 4, 5, 6], ["medium", "high"]),
+        # days 0-2 (Mon 5 - Wed 7 Oct) reach medium, day 4 high, in the episode of the
+        # 7-day calendar block Thu 1 - Wed 7 Oct that the window from day 0 starts in; the
+        # window from day 3 (Thu 8 Oct) starts the next block and reaches medium on day 5
+        ([0, 1, 2, 3, 4, 5, 6], ["medium", "high", "medium"]),
     ],
 )
 def test_nonpayment_burst_at_one_shop(days, severities):
@@ -87,10 +90,48 @@ def test_nonpayment_actions_follow_the_playbook_and_never_cancel_the_order():
     assert "cancel_order" not in medium["recommended_actions"] + high["recommended_actions"]
 
 
-def test_a_rule_fires_once_per_window_and_again_only_when_severity_rises():
+def test_a_rule_fires_once_per_episode_and_again_only_when_severity_rises():
     alerts = feed(closes([0, 1, 2, 2.5, 3, 3.5, 4]))
-    assert [(a["severity"], a["observed"]) for a in alerts] == [("medium", 3), ("high", 5)]
-    assert len({a["alert_id"] for a in alerts}) == 2
+    # the windows from day 0 (Mon 5 Oct) and day 1 both start in the calendar block from
+    # Thu 1 Oct: one medium, then one high when it rises; the window from day 3 (Thu 8 Oct,
+    # closes on days 3, 3.5 and 4) starts in the next block, a new episode
+    assert [(a["severity"], a["observed"], a["window_start"][:10]) for a in alerts] == [
+        ("medium", 3, "2026-10-05"),
+        ("high", 5, "2026-10-05"),
+        ("medium", 3, "2026-10-08"),
+    ]
+    assert [a["occurred_at"] for a in alerts] == [at(2), at(3), at(4)]
+    assert len({a["alert_id"] for a in alerts}) == 3
+
+
+def test_windows_of_one_episode_share_the_alert_id_whichever_crosses_first():
+    # medium from the window starting day 0 (Mon 5 Oct) or from the window starting day 1:
+    # both start in the block from Thu 1 Oct, so the same episode and the same id
+    (from_day_0,) = feed(closes([0, 1, 2]))
+    (from_day_1,) = feed(closes([1, 2, 3]))
+    assert (from_day_0["window_start"][:10], from_day_1["window_start"][:10]) == (
+        "2026-10-05", "2026-10-06",
+    )
+    assert from_day_0["alert_id"] == from_day_1["alert_id"]
+    (next_block,) = feed(closes([3, 4, 5]))  # starts Thu 8 Oct: the next episode
+    assert next_block["alert_id"] != from_day_0["alert_id"]
+
+
+def test_a_jump_straight_to_high_fires_medium_and_high_at_once():
+    rules = dataclasses.replace(
+        RULES, nonpayment_burst=dataclasses.replace(RULES.nonpayment_burst, medium=3, high=3)
+    )
+    events = closes([0, 1, 2])
+    assert feed(events[:2], rules) == []
+    medium, high = feed(events, rules)
+    assert (medium["severity"], high["severity"]) == ("medium", "high")
+    assert medium["occurred_at"] == high["occurred_at"] == at(2)
+    assert (medium["observed"], medium["threshold"]) == (3, 3)
+    assert (high["observed"], high["threshold"]) == (3, 3)
+    assert medium["alert_id"] != high["alert_id"]
+    assert medium["evidence_event_ids"] == high["evidence_event_ids"] == [
+        e["event_id"] for e in events
+    ]
 
 
 def test_a_persistent_non_payer_gets_a_new_alert_for_a_new_window():

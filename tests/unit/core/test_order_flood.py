@@ -35,11 +35,12 @@ def burst(minutes, quantities=None, sku="sku-1", seller="s-1", day=0.0):
         ([0, 2, 4, 6, 8], None, ["medium"]),  # five unpaid orders in minutes
         ([0, 29, 29.5, 29.7, 29.9], None, ["medium"]),  # all inside one 30-minute window
         ([0, 31, 62, 93, 124], None, []),  # spread over two hours
+        ([0, 30, 31, 32, 33], None, []),  # (m - 30 minutes, m]: the first is out of it
         ([0], [19], []),
         ([0], [20], ["medium"]),  # one order takes 20 units of one SKU
         ([0, 5, 10], [7, 7, 7], ["medium"]),  # 21 units in three orders
         ([0, 40, 80], [7, 7, 7], []),  # the same units, not within minutes
-        ([0], [50], ["high"]),
+        ([0], [50], ["medium", "high"]),  # straight to high: both levels, at once
         (list(range(10)), None, ["medium", "high"]),  # ten orders: worse, fires again
         ([0, 1], [20, 30], ["medium", "high"]),
     ],
@@ -74,8 +75,11 @@ def test_order_flood_alert_explains_the_window_and_names_the_orders():
     validate_alert(alert)
     assert tuple(alert) == FIELDS
     assert (alert["observed"], alert["threshold"]) == (5, 5)
+    # the window counted at the fifth order's creation: from the first order it counts
+    # (the horizon reaches back 30 minutes, to 07:38) to that creation
     assert alert["window_start"] == at()
-    assert alert["window_end"] == at(minutes=30)
+    assert alert["window_end"] == at(minutes=8)
+    assert alert["occurred_at"] == at(minutes=8)
     assert alert["evidence_event_ids"] == [e["event_id"] for e in events]
     assert alert["explanation"] == (
         "Buyer b-3 placed 5 unpaid orders at shop s-1 within 30 minutes (limit 5), which can "
@@ -97,9 +101,14 @@ def test_a_flood_of_units_names_the_sku():
 
 
 def test_high_adds_blocking_the_buyer():
-    (alert,) = feed(burst([0], [60]))
-    assert alert["recommended_actions"][-1] == "block_buyer"
-    assert "cancel_order" not in alert["recommended_actions"]
+    medium, high = feed(burst([0], [60]))  # straight to high: medium fires too
+    assert [a["severity"] for a in (medium, high)] == ["medium", "high"]
+    assert (medium["observed"], medium["threshold"]) == (60, 20)
+    assert (high["observed"], high["threshold"]) == (60, 50)
+    assert medium["alert_id"] != high["alert_id"]
+    assert "block_buyer" not in medium["recommended_actions"]
+    assert high["recommended_actions"] == [*medium["recommended_actions"], "block_buyer"]
+    assert "cancel_order" not in high["recommended_actions"]
 
 
 def test_it_fires_once_per_shop_and_day_and_the_same_flood_in_any_order_has_one_id():
@@ -107,6 +116,32 @@ def test_it_fires_once_per_shop_and_day_and_the_same_flood_in_any_order_has_one_
     (in_order,) = feed(events)
     (reversed_,) = feed(events[::-1])
     assert in_order["alert_id"] == reversed_["alert_id"]
+
+
+def test_a_late_order_joins_the_windows_of_the_later_orders():
+    events = burst([0, 2, 4, 6, 8])
+    (in_order,) = feed(events)
+    (late,) = feed([*events[1:], events[0]])  # the first order arrives last
+    assert late["alert_id"] == in_order["alert_id"]
+    # evaluated at the latest creation it joins: 08:08, counting back to 08:00
+    assert (late["window_start"], late["window_end"]) == (at(), at(minutes=8))
+    assert late["occurred_at"] == at()  # the late order made it fire
+    assert late["observed"] == 5
+    assert late["evidence_event_ids"] == [e["event_id"] for e in events]
+
+
+def test_a_payment_that_arrives_early_does_not_hide_an_order_unpaid_at_the_flood():
+    events = burst([0, 2, 4, 6, 8])
+    payment = follow("order.paid", events[0], at(minutes=20))
+    (in_order,) = feed([*events, payment])
+    (early,) = feed([payment, *events])  # the payment overtook every creation
+    (between,) = feed([events[0], payment, *events[1:]])
+    assert early["alert_id"] == between["alert_id"] == in_order["alert_id"]
+    assert early["observed"] == between["observed"] == 5
+    # paid before the fifth order was placed: it locked no stock at 08:08
+    paid_first = follow("order.paid", events[0], at(minutes=7))
+    assert feed([*events[:4], paid_first, events[4]]) == []
+    assert feed([paid_first, *events]) == []
 
 
 def test_a_new_flood_on_another_day_fires_again():

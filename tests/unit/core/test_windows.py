@@ -5,8 +5,8 @@ import pytest
 
 from streams.core import windows as win
 from streams.core.evidence import EVIDENCE_CAP, evidence
-from streams.core.fields import DAY, epoch_of
-from streams.core.holdings import held
+from streams.core.fields import DAY, epoch_of, format_epoch
+from streams.core.holdings import RESOLVED, RESOLVED_KEEP, held, held_at
 
 from .factories import T0, at, make_event
 
@@ -18,6 +18,16 @@ def fold_all(events, state=None, retention=RETENTION):
     for event in events:
         state = win.fold(state, event, retention)
     return state
+
+
+def after(seconds):
+    """The time ``seconds`` after T0 (RFC 3339)."""
+    return format_epoch(epoch_of(at()) + seconds)
+
+
+def resolutions(state):
+    """When each order of ``o`` was resolved (0: not yet)."""
+    return {order_id: entry[RESOLVED] for order_id, entry in state.get("o", {}).items()}
 
 
 @pytest.mark.parametrize(
@@ -154,11 +164,51 @@ def test_open_unpaid_orders_hold_units_and_value_until_resolved():
     state = fold_all([a, b])
     assert held(state) == (2, 3, 3550)
     assert held(state, "s-2") == (1, 1, 1050)
-    state = fold_all([make_event("order.paid", order="o-a")], state)
+    state = fold_all([make_event("order.paid", order="o-a", when=after(60))], state)
     assert held(state) == (1, 1, 1050)
     state = fold_all([make_event("order.cancelled", order="o-b", actor="seller")], state)
     assert held(state) == (0, 0, 0)
+    # a resolved order stays RESOLVED_KEEP seconds (by the watermark) past its resolution,
+    # for the rules that ask what was held at an earlier event time
+    t0 = epoch_of(at())
+    assert resolutions(state) == {"o-a": t0 + 60, "o-b": t0}
+    assert held_at(state, "s-1", t0) == [state["o"]["o-a"]]  # paid a minute later
+    assert held_at(state, "s-1", t0 + 60) == []
+    assert held_at(state, "s-2", t0) == []  # cancelled as it was placed
+    # disputes move the watermark and hold nothing
+    dispute = make_event("dispute.opened", order="o-c", when=after(RESOLVED_KEEP), dispute_id="d")
+    state = fold_all([dispute], state)
+    assert resolutions(state) == {"o-a": t0 + 60, "o-b": t0}  # RESOLVED_KEEP past o-b: kept
+    dispute = make_event("dispute.opened", order="o-d", when=after(RESOLVED_KEEP + 1),
+                         dispute_id="e")
+    state = fold_all([dispute], state)
+    assert resolutions(state) == {"o-a": t0 + 60}
+    dispute = make_event("dispute.opened", order="o-e", when=after(RESOLVED_KEEP + 61),
+                         dispute_id="f")
+    state = fold_all([dispute], state)
     assert "o" not in state
+    assert held(state) == (0, 0, 0)
+
+
+def test_a_resolution_far_behind_the_watermark_drops_the_order_at_once():
+    a = make_event("order.created", order="o-a")
+    later = make_event("order.created", order="o-b", when=after(RESOLVED_KEEP + 3600))
+    state = fold_all([a, later, make_event("order.paid", order="o-a", when=at(minutes=30))])
+    assert resolutions(state) == {"o-b": 0}  # o-a resolved over RESOLVED_KEEP behind: gone
+    assert held(state) == (1, 2, 2500)
+
+
+def test_a_later_resolution_does_not_move_an_earlier_one():
+    a = make_event("order.created", order="o-a")
+    half, quarter = RESOLVED_KEEP // 2, RESOLVED_KEEP // 4
+    state = fold_all([a, make_event("order.paid", order="o-a", when=after(half))])
+    assert resolutions(state) == {"o-a": epoch_of(at()) + half}
+    state = fold_all([make_event("order.closed_unpaid", order="o-a", when=after(quarter))],
+                     state)
+    assert resolutions(state) == {"o-a": epoch_of(at()) + quarter}  # the earliest one
+    cancel = make_event("order.cancelled", order="o-a", when=after(RESOLVED_KEEP))
+    state = fold_all([cancel], state)
+    assert resolutions(state) == {"o-a": epoch_of(at()) + quarter}
 
 
 def test_order_resolved_before_its_creation_arrives_never_holds_stock():
@@ -167,6 +217,18 @@ def test_order_resolved_before_its_creation_arrives_never_holds_stock():
     )
     assert held(state) == (0, 0, 0)
     assert "z" not in state
+    assert resolutions(state) == {"o-x": epoch_of(at())}  # recently resolved: kept, as such
+    assert held_at(state, "s-1", epoch_of(at())) == []
+
+
+def test_a_creation_long_after_its_resolution_is_not_kept():
+    state = fold_all([
+        make_event("order.closed_unpaid", order="o-x"),
+        make_event("order.paid", order="o-y", when=after(RESOLVED_KEEP + 1)),  # watermark
+        make_event("order.created", order="o-x"),
+    ])
+    assert "o" not in state
+    assert set(state["z"]) == {"o-y"}
 
 
 @pytest.mark.parametrize("ts", ["1969-12-31T23:59:59Z", "2200-01-01T00:00:00Z"])

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from streams.core import longterm
 from streams.core import windows as win
 from streams.core.fields import DAY, epoch_of
+from streams.core.holdings import RESOLVED, RESOLVED_KEEP, held
 
 from .factories import at
 
@@ -174,13 +175,23 @@ def test_open_orders_hold_every_unresolved_order_inside_the_horizon(case):
     state = fold_all(arrival)
     wday = state["w"] // DAY
     since = (wday - wday % win.EVICT_DAYS - RETENTION + 1) * DAY
-    resolved = {
+    resolved: dict[str, int] = {}  # order -> its earliest resolution
+    for e in events:
+        if e["type"] in ("order.paid", "order.cancelled", "order.closed_unpaid"):
+            t = epoch_of(e["occurred_at"])
+            resolved[e["order_id"]] = min(t, resolved.get(e["order_id"], t))
+    created = {
         e["order_id"] for e in events
-        if e["type"] in ("order.paid", "order.cancelled", "order.closed_unpaid")
+        if e["type"] == "order.created" and epoch_of(e["occurred_at"]) >= since
     }
-    expected = {
-        e["order_id"] for e in events
-        if e["type"] == "order.created" and e["order_id"] not in resolved
-        and epoch_of(e["occurred_at"]) >= since
-    }
-    assert set(state.get("o", {})) == expected
+    # held: created inside the horizon and never resolved; a resolved one stays (with its
+    # earliest resolution) until the watermark is more than RESOLVED_KEEP past that
+    expected = {o: 0 for o in created if o not in resolved}
+    expected.update(
+        (o, resolved[o]) for o in created
+        if o in resolved and resolved[o] + RESOLVED_KEEP >= state["w"]
+    )
+    opened = state.get("o", {})
+    assert {o: entry[RESOLVED] for o, entry in opened.items()} == expected
+    assert held(state)[0] == sum(1 for r in expected.values() if not r)
+    assert "o" not in state or opened  # never left empty
