@@ -35,4 +35,4 @@ def register(w: Wiring) -> None:
                                                 headers=JSON_HEADERS)
                     else:
                         await w.publish_alert(alert)
-                await route_to_identities(w, identity_keys, event)
+                await route_to_identities(w, identity_keys, event, new_state)

@@ -9,6 +9,7 @@ import orjson
 from streams.agents.wiring import JSON_HEADERS, Wiring
 from streams.core.linking import (
     LINK_EVENT_TYPES,
+    account_record,
     buyer_identity_keys,
     link_message,
     step_identity,
@@ -35,18 +36,24 @@ def register(w: Wiring) -> None:
 
 
 async def route_to_identities(
-    w: Wiring, keys_table: Any, event: dict[str, Any]
+    w: Wiring, keys_table: Any, event: dict[str, Any], windows: dict[str, Any]
 ) -> None:
-    """Send a buyer's event to every identity the buyer has shown (buyers stage side)."""
+    """Send a buyer's event to every identity the buyer has shown (buyers stage side).
+
+    A key new to the buyer also gets the buyer's kept record (``windows``: the buyer's
+    window state, this event counted), so it learns the account's earlier events too.
+    """
     if event["type"] not in LINK_EVENT_TYPES:
         return
     buyer = event["buyer_id"]
     old = keys_table.get(buyer) or []
     keys = buyer_identity_keys(old, event)
+    record = None
     if keys is not old:
         keys_table[buyer] = keys
+        record = account_record(windows)
     for key in keys:
+        message = link_message(record if key not in old else None, event, key)
         await w.identity_events.send(
-            key=key.encode(), value=orjson.dumps(link_message(None, event, key)),
-            headers=JSON_HEADERS,
+            key=key.encode(), value=orjson.dumps(message), headers=JSON_HEADERS,
         )

@@ -25,23 +25,24 @@ from streams.core.linking_keys import (
 )
 from streams.core.linking_normalize import normalize_address, normalize_email, normalize_phone
 from streams.core.linking_rules import LinkingRules, load_linking_rules
-from streams.core.linking_shared import Identities
+from streams.core.linking_shared import Identities, step
 from streams.core.linking_state import (
     BAD,
     CANCELLED,
     ROW,
     State,
+    account_record,
     bad_total,
     cutoff,
     dropped_accounts,
     evict,
-    fold,
     new_state,
 )
 from streams.core.linking_window import RingWindow, grade, mostly_bad, ring_window
 
 __all__ = [
     "LINK_EVENT_TYPES",
+    "account_record",
     "MAX_BUYER_KEYS",
     "LinkedAccounts",
     "LinkingRules",
@@ -79,18 +80,17 @@ def step_identity(
         redelivered event returns no alerts and leaves the state unchanged.
 
     """
-    if state is None:
-        state = new_state()
-    col, day, joined = fold(state, event, rules)
-    # Only a bad outcome or a new account can raise an alert (a new order or a payment
-    # only lowers the bad share), so everything else stops here.
-    if not col or not rules.enabled or not (joined or col >= CANCELLED):
-        return state, []
-    return state, _evaluate(state, key, event, col, day, rules)
+    return step(state, key, event, rules, _evaluate)
 
 
 def _evaluate(
-    state: State, key: str, event: dict[str, Any], col: int, day: int, rules: LinkingRules
+    state: State,
+    key: str,
+    event: dict[str, Any],
+    col: int,
+    day: int,
+    rules: LinkingRules,
+    every_window: bool = False,
 ) -> list[Alert]:
     """The alerts for the windows the event can have changed, after fire-once.
 
@@ -98,17 +98,18 @@ def _evaluate(
     with its worst window, the levels each listed account newly reaches in it.
 
     A bad outcome changes the windows holding its day. A new account changes every window
-    of a strong link (the alert lists all accounts), so all kept windows are candidates.
+    of a strong link (the alert lists all accounts), and an account's record
+    (``every_window``) any window, so all kept windows are candidates.
     """
     levels = rules.levels(key.partition(":")[0])
-    if col < CANCELLED and not levels.list_all:
+    if col < CANCELLED and not levels.list_all and not every_window:
         return []  # an address alert lists only the ring: a newcomer without a bad outcome
     members: dict[str, list[int]] = state["b"]
     if sum(map(bad_total, members.values())) < levels.medium:
         return []  # the common case: too few bad outcomes in the whole state
     horizon = rules.horizon_days
     first = cutoff(state, rules)
-    if col >= CANCELLED:
+    if col >= CANCELLED and not every_window:
         lo, hi = max(day - horizon + 1, first), day
     else:
         lo, hi = first, state["w"] // DAY
@@ -169,6 +170,10 @@ class LinkedAccounts:
         """Identity state by key (the identities stage's table)."""
         return self._stage.all_states()
 
-    def feed(self, event: dict[str, Any]) -> list[Alert]:
-        """Route one event of a buyer (``buyer_id`` resolved) to its identities; the alerts."""
-        return self._stage.feed(event)
+    def feed(self, event: dict[str, Any], windows: State | None = None) -> list[Alert]:
+        """Route one event of a buyer (``buyer_id`` resolved) to its identities; the alerts.
+
+        ``windows``: the buyer's window state with the event counted; keys new to the
+        buyer get the buyer's record from it (``linking_state.account_record``).
+        """
+        return self._stage.feed(event, windows)

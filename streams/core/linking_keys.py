@@ -122,7 +122,7 @@ def buyer_identity_keys(buyer_keys: list[str], event: dict[str, Any]) -> list[st
 
 
 def link_message(
-    buyer_state_summary: dict[str, Any] | None, event: dict[str, Any], key: str
+    record: dict[str, Any] | None, event: dict[str, Any], key: str
 ) -> dict[str, Any]:
     """The message the buyers stage sends to the identities stage, Kafka key ``key``.
 
@@ -130,14 +130,13 @@ def link_message(
     detail travels to the identities topic.
 
     Args:
-        buyer_state_summary: unused: the identities stage counts outcomes itself from the
-            events it receives. Accepted (pass ``None``) so the call stays stable.
+        record: the account's kept record (``linking_state.account_record``) when ``key``
+            is new to the account, else ``None``; it rides along as ``record``.
         event: a canonical event of the buyer, ``buyer_id`` resolved; the buyers stage
             need forward only ``LINK_EVENT_TYPES``.
         key: one of the buyer's identity keys (see :func:`buyer_identity_keys`).
 
     """
-    del buyer_state_summary
     message = {
         "identity": key,
         "event_id": event["event_id"],
@@ -151,4 +150,6 @@ def link_message(
     actor = event.get("actor")
     if actor is not None:
         message["actor"] = actor
+    if record is not None:
+        message["record"] = record
     return message

@@ -25,12 +25,27 @@ from datetime import datetime
 from typing import Any
 
 from streams.core.fields import DAY
-from streams.core.linking_keys import IDENTIFYING_TYPES, LINK_EVENT_TYPES, buyer_identity_keys
+from streams.core.linking_keys import (
+    IDENTIFYING_TYPES,
+    LINK_EVENT_TYPES,
+    buyer_identity_keys,
+    link_message,
+)
 from streams.core.linking_rules import LinkingRules
-from streams.core.linking_state import CANCELLED, COLUMNS, State, fold_at, new_state
+from streams.core.linking_state import (
+    CANCELLED,
+    COLUMNS,
+    State,
+    account_record,
+    fold,
+    fold_at,
+    merge_record,
+    new_state,
+)
 
 Alert = dict[str, Any]
-Evaluate = Callable[[State, str, dict[str, Any], int, int, LinkingRules], list[Alert]]
+# (state, key, event, column, day, rules, every window) -> alerts: linking._evaluate
+Evaluate = Callable[[State, str, dict[str, Any], int, int, LinkingRules, bool], list[Alert]]
 Entry = tuple[int, int, str]  # (column, epoch seconds, event id) of one counted event
 
 LOG_TRIM = 32  # entries before a log is first trimmed to the retention
@@ -48,6 +63,24 @@ def _same_keys(old: list[str], keys: list[str]) -> bool:
         if key not in old:
             return False
     return True
+
+
+def step(
+    state: State | None, key: str, event: dict[str, Any], rules: LinkingRules, evaluate: Evaluate
+) -> tuple[State, list[Alert]]:
+    """``streams.core.linking.step_identity``, with its window evaluation passed in."""
+    if state is None:
+        state = new_state()
+    col, day, joined = fold(state, event, rules)
+    record = event.get("record")
+    if record and merge_record(state, event["buyer_id"], record, rules) and rules.enabled:
+        # the account's earlier events, on any kept day: every window is a candidate
+        return state, evaluate(state, key, event, col, day, rules, True)
+    # Only a bad outcome or a new account can raise an alert (a new order or a payment
+    # only lowers the bad share), so everything else stops here.
+    if not col or not rules.enabled or not (joined or col >= CANCELLED):
+        return state, []
+    return state, evaluate(state, key, event, col, day, rules, False)
 
 
 class _Log:
@@ -82,24 +115,34 @@ class Identities:
         # buyer -> (their keys list, whether any is solo, their folded keys in order)
         self._plans: dict[str, tuple[list[str], bool, Sequence[str]]] = {}
 
-    def feed(self, event: dict[str, Any]) -> list[Alert]:
-        """Route one event of a buyer (``buyer_id`` resolved) to its identities; the alerts."""
+    def feed(self, event: dict[str, Any], windows: State | None = None) -> list[Alert]:
+        """Route one event of a buyer (``buyer_id`` resolved) to its identities; the alerts.
+
+        ``windows`` is the buyer's window state with the event counted: the keys the
+        event adds to the buyer get the buyer's record from it, as the buyers stage sends
+        (``streams.agents.identities.route_to_identities``).
+        """
         buyer = event.get("buyer_id")
         etype = event["type"]
         if not buyer or etype not in LINK_EVENT_TYPES:
             return []
         plan = self._plans.get(buyer)
+        record = None
         if etype in IDENTIFYING_TYPES:
             buyer_keys = self.buyer_keys
             old = buyer_keys.get(buyer, _NO_KEYS)
             keys = buyer_identity_keys(old, event)
             if keys is not old:
                 buyer_keys[buyer] = keys
+                if windows is not None:
+                    record = account_record(windows)
                 if plan is not None and plan[0] is old and not plan[2] and _same_keys(old, keys):
                     plan = self._plans[buyer] = (keys, True, ())  # all still solo, reordered
                 else:
                     self._rekey(buyer, old, keys)
                     plan = None
+                if record is not None:
+                    return self._feed_with_record(event, buyer, old, keys, record)
         else:
             keys = self.buyer_keys.get(buyer, _NO_KEYS)
         col = COLUMNS[etype]
@@ -127,7 +170,34 @@ class Identities:
             state = states[key]
             got, day, joined = fold_at(state, col, t, event_id, buyer, rules)
             if got and rules.enabled and (joined or got >= CANCELLED):
-                alerts += self.evaluate(state, key, event, got, day, rules)
+                alerts += self.evaluate(state, key, event, got, day, rules, False)
+        return alerts
+
+    def _feed_with_record(
+        self,
+        event: dict[str, Any],
+        buyer: str,
+        old: list[str],
+        keys: list[str],
+        record: dict[str, Any],
+    ) -> list[Alert]:
+        """:meth:`feed` for an event that shows keys new to the buyer, with its record.
+
+        Rare (a buyer's new phone, address or payment account, or an order whose creation
+        came after other events of the buyer), so done the plain way: the buyer's keys are
+        folded as states and each gets exactly what ``step_identity`` does with the message.
+        """
+        for key in keys:
+            if key in self._solo:
+                self._fold_solo(key)
+        rules = self.rules
+        states = self.states
+        alerts: list[Alert] = []
+        for key in keys:
+            message = link_message(None if key in old else record, event, key)
+            state, raised = step(states.get(key), key, message, rules, self.evaluate)
+            states[key] = state
+            alerts += raised
         return alerts
 
     def all_states(self) -> dict[str, State]:

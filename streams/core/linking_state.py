@@ -28,6 +28,7 @@ from typing import Any
 from zlib import crc32
 
 from streams.core.fields import DAY, epoch_of
+from streams.core.layout import WIDTH as _BUYER_WIDTH  # a buyer window row: ours + refunds
 from streams.core.linking_rules import LinkingRules
 
 State = dict[str, Any]
@@ -217,6 +218,93 @@ def _keep_evidence(state: State, entry: list[Any]) -> None:
         entries.sort()
     if len(entries) > EVIDENCE_CAP:
         del entries[0]
+
+
+def account_record(windows: dict[str, Any]) -> dict[str, Any] | None:
+    """An account's kept record from its buyer window state, for an identity it just showed.
+
+    The buyers stage sends it with the first event that routes the account to a key (see
+    :func:`merge_record`): the events the account had before (a cancel that overtook its
+    order's creation, the orders before a new phone or payment account) count there too,
+    so what an identity knows of an account does not depend on the order its events came.
+
+    Args:
+        windows: the buyer's window state (``streams.core.windows``), the event counted.
+
+    Returns:
+        ``{"rows": [...], "evidence": [[t, event_id], ...]}``: the daily counts summed over
+        the buyer's shops in this module's row layout, and the latest bad-outcome event ids;
+        ``None`` when the record holds the one event that comes with it, or nothing.
+
+    """
+    by_day: dict[int, list[int]] = {}
+    total = 0
+    for rows in windows["s"].values():
+        for i in range(0, len(rows), _BUYER_WIDTH):
+            counts = rows[i + 1 : i + ROW]
+            n = sum(counts)
+            if n:
+                total += n
+                row = by_day.get(rows[i])
+                if row is None:
+                    by_day[rows[i]] = [rows[i], *counts]
+                else:
+                    for c in range(1, ROW):
+                        row[c] += counts[c - 1]
+    if total <= 1:
+        return None
+    evidence = sorted(
+        [entry[0], entry[2]]
+        for entries in windows.get("e", {}).values()
+        for entry in entries
+        if entry[1] in BAD
+    )
+    return {
+        "rows": [n for day in sorted(by_day) for n in by_day[day]],
+        "evidence": evidence[-EVIDENCE_CAP:],
+    }
+
+
+def merge_record(state: State, buyer: str, record: dict[str, Any], rules: LinkingRules) -> bool:
+    """Take in an account's kept record (:func:`account_record`), in place; whether it added.
+
+    Each count becomes the larger of what the identity counted and what the record says:
+    both count the same account's events, the record all of them, so the merge is exact
+    and a redelivered or repeated record changes nothing. Days before :func:`cutoff` are
+    left out; the account joins (making room past ``max_members``) when it has any.
+    """
+    first = cutoff(state, rules) if state["w"] else 0
+    incoming = record.get("rows") or []
+    members: dict[str, list[int]] = state["b"]
+    rows = members.get(buyer)
+    merged: dict[int, list[int]] = {}
+    if rows is not None:
+        for i in range(0, len(rows), ROW):
+            merged[rows[i]] = rows[i : i + ROW]
+    changed = False
+    for i in range(0, len(incoming) - ROW + 1, ROW):
+        day = incoming[i]
+        if type(day) is not int or day < first:
+            continue
+        row = merged.get(day)
+        if row is None:
+            row = merged[day] = [day, 0, 0, 0, 0, 0, 0]
+        for c in range(1, ROW):
+            n = incoming[i + c]
+            if type(n) is int and n > row[c]:
+                row[c] = n
+                changed = True
+    if not changed:
+        return False
+    if rows is None and len(members) >= rules.max_members:
+        _fold_out(state, members)
+    members[buyer] = [n for day in sorted(merged) for n in merged[day]]
+    since = first * DAY
+    known = {entry[1] for entry in state.get("e", ())}
+    for t, event_id in record.get("evidence") or ():
+        if type(t) is int and t >= since and event_id not in known:
+            _keep_evidence(state, [t, event_id, buyer])
+    return True
 
 
 def evict(state: State, rules: LinkingRules) -> State:

@@ -14,8 +14,13 @@ from streams.core.rules import RuleSet
 class Stage(Protocol):
     """A further in-process stage fed every buyer event, e.g. the identities stage."""
 
-    def feed(self, event: dict[str, Any]) -> list[dict[str, Any]]:
-        """Fold one event of a buyer (``buyer_id`` resolved) and return its alerts."""
+    def feed(
+        self, event: dict[str, Any], windows: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Fold one event of a buyer (``buyer_id`` resolved) and return its alerts.
+
+        ``windows`` is the buyer's window state, the event counted (the buyers stage's).
+        """
         ...
 
 
@@ -83,7 +88,7 @@ class Replay:
             if known is None:
                 buyers[buyer] = buyer_state
             if identities is not None:
-                linked = identities.feed(ev)
+                linked = identities.feed(ev, buyer_state)
                 if linked and lists:
                     t = epoch_of(ev["occurred_at"])
                     for alert in linked:

@@ -25,16 +25,7 @@ from streams.simulator import simulate
 
 PARTITIONS = 4
 INTERLEAVINGS = 6  # per stream
-SEEDS = (1, 3, 4, 5, 6, 20)
-# Streams where an interleaving changes the ids of one rule (see the xfail reasons below);
-# every other rule must still agree on them.
-KNOWN = {
-    19: (
-        "linked_accounts",
-        "an account's events that arrive before the event naming one of its identities "
-        "(say the payment account, on order.paid) never reach that identity's state",
-    ),
-}
+SEEDS = (1, 3, 4, 5, 6, 19, 20)
 
 RULES = load_rules()
 LINKING = load_linking_file(None)
@@ -108,23 +99,3 @@ def test_every_interleaving_raises_the_alert_ids_of_file_order(seed):
             "linked_accounts"} <= set(base.values())
     for n, other in enumerate(others):
         assert differing(base, other) == {}, f"interleaving {n} of seed {seed}"
-
-
-@pytest.mark.parametrize(("seed", "rule"), [(seed, rule) for seed, (rule, _) in KNOWN.items()])
-def test_a_known_order_dependence_stays_within_its_rule(seed, rule):
-    base, others = outcomes(seed)
-    for n, other in enumerate(others):
-        assert set(differing(base, other)) <= {rule}, f"interleaving {n} of seed {seed}"
-
-
-@pytest.mark.parametrize(
-    ("seed", "rule"),
-    [
-        pytest.param(seed, rule, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for seed, (rule, reason) in KNOWN.items()
-    ],
-)
-def test_known_order_dependence(seed, rule):
-    base, others = outcomes(seed)
-    for n, other in enumerate(others):
-        assert rule not in differing(base, other), f"interleaving {n} of seed {seed}"

@@ -20,6 +20,8 @@ from streams.core.linking import (
 )
 from streams.core.linking_normalize import normalize_fingerprint
 from streams.core.linking_state import dropped_accounts
+from streams.core.replay import Replay
+from streams.core.rules import load_rules
 from streams.errors import ConfigError
 
 from .factories import at, make_event
@@ -701,3 +703,45 @@ def test_load_linking_rules_overrides_key_by_key():
 def test_load_linking_rules_rejects_bad_settings_in_one_line(mapping, message):
     with pytest.raises(ConfigError, match=message):
         load_linking_rules(mapping, "rules.toml")
+
+
+# --- an account's earlier events -------------------------------------------------------
+
+
+def _late_card_ring() -> list[dict]:
+    """Three accounts let two orders close unpaid each, then pay one with a shared card."""
+    events = []
+    for n in range(3):
+        buyer = f"p-{n}"
+        events += orders(buyer, ["closed_unpaid", "closed_unpaid"], n * 0.1)
+        paid = make_event("order.created", buyer, at(3 + n * 0.1), **own(buyer))
+        events += [paid, make_event("order.paid", buyer, at(3 + n * 0.1, hours=1),
+                                    order=paid["order_id"], **PAYMENT)]
+    return events
+
+
+def _replay(events: list[dict]) -> list[dict]:
+    engine = Replay(load_rules(), identities=LinkedAccounts(RULES))
+    return [a for e in events for a in engine.feed(e) if a["rule_id"] == "linked_accounts"]
+
+
+def test_a_key_shown_late_still_learns_the_accounts_earlier_events():
+    # the card is named only on the payment, days after the unpaid closes: the identity
+    # gets each account's record with its first event, so the ring is seen
+    alerts = _replay(in_event_time(_late_card_ring()))
+    pay = [a for a in alerts if "payment account" in a["explanation"]]
+    assert sorted(a["buyer_ids"][0] for a in pay if a["severity"] == "medium") == [
+        "p-0", "p-1", "p-2"]
+    assert "3 accounts sharing one payment account let 6 orders close unpaid" in (
+        pay[-1]["explanation"])
+
+
+def test_the_record_makes_the_ring_independent_of_which_of_its_events_came_first():
+    events = in_event_time(_late_card_ring())
+    expected = {a["alert_id"] for a in _replay(events)}
+    assert expected
+    payments_first = [e for e in events if e["type"] in ("order.created", "order.paid")
+                      and "payment" in e and e["payment"]["account_fingerprint"] == "pf-41d0c3b2e8"]
+    # each account's card order (and the card) first, its unpaid closes after
+    late = [e for e in events if e not in payments_first]
+    assert {a["alert_id"] for a in _replay(payments_first + late)} == expected

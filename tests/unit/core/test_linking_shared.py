@@ -9,7 +9,13 @@ import pytest
 
 from schemas.event import validate_event
 from streams.core import linking_shared
-from streams.core.linking import LinkedAccounts, buyer_identity_keys, step_identity
+from streams.core.linking import (
+    LinkedAccounts,
+    account_record,
+    buyer_identity_keys,
+    link_message,
+    step_identity,
+)
 from streams.core.linking_rules import load_linking_file
 from streams.core.replay import Replay
 from streams.core.rules import load_rules
@@ -19,23 +25,31 @@ RULES = load_linking_file(None)
 
 
 class Reference:
-    """The identities stage folding every key's state as each event arrives."""
+    """The identities stage folding every key's state as each event arrives.
+
+    Routed as the buyers stage does (``streams.agents.identities.route_to_identities``):
+    a link message per key, a key new to the buyer with the buyer's record.
+    """
 
     def __init__(self) -> None:
         self.buyer_keys: dict[str, list[str]] = {}
         self.identities: dict[str, dict] = {}
 
-    def feed(self, event: dict) -> list[dict]:
+    def feed(self, event: dict, windows: dict) -> list[dict]:
         buyer = event.get("buyer_id")
         if not buyer or event["type"] not in linking_shared.LINK_EVENT_TYPES:
             return []
         old = self.buyer_keys.get(buyer, [])
         keys = buyer_identity_keys(old, event)
+        record = None
         if keys is not old:
             self.buyer_keys[buyer] = keys
+            record = account_record(windows)
         alerts = []
         for key in keys:
-            state, raised = step_identity(self.identities.get(key), key, event, RULES)
+            message = orjson.loads(orjson.dumps(  # as it travels over the identities topic
+                link_message(record if key not in old else None, event, key)))
+            state, raised = step_identity(self.identities.get(key), key, message, RULES)
             self.identities[key] = state
             alerts += raised
         return alerts
