@@ -51,7 +51,8 @@ async def route_to_identities(
     record = None
     if keys is not old:
         keys_table[buyer] = keys
-        record = account_record(windows)
+        if not set(keys).issubset(old):  # a key new to the buyer, not just reordered
+            record = account_record(windows)
     for key in keys:
         message = link_message(record if key not in old else None, event, key)
         await w.identity_events.send(

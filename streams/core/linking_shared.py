@@ -134,7 +134,7 @@ class Identities:
             keys = buyer_identity_keys(old, event)
             if keys is not old:
                 buyer_keys[buyer] = keys
-                if windows is not None:
+                if windows is not None and not set(keys).issubset(old):  # a key new to it
                     record = account_record(windows)
                 if plan is not None and plan[0] is old and not plan[2] and _same_keys(old, keys):
                     plan = self._plans[buyer] = (keys, True, ())  # all still solo, reordered
@@ -152,6 +152,12 @@ class Identities:
             return []
         if plan is None or plan[0] is not keys:
             plan = self._plan(buyer, keys)
+        return self._fold(event, buyer, col, plan)
+
+    def _fold(
+        self, event: dict[str, Any], buyer: str, col: int, plan: tuple[Any, bool, Sequence[str]]
+    ) -> list[Alert]:
+        """Count the event for the buyer's keys: logged for the solo ones, folded for the rest."""
         t = int(_fromiso(event["occurred_at"]).timestamp())  # fields.epoch_of, inlined
         event_id: str = event["event_id"]
         if plan[1]:
@@ -183,21 +189,29 @@ class Identities:
     ) -> list[Alert]:
         """:meth:`feed` for an event that shows keys new to the buyer, with its record.
 
-        Rare (a buyer's new phone, address or payment account, or an order whose creation
-        came after other events of the buyer), so done the plain way: the buyer's keys are
-        folded as states and each gets exactly what ``step_identity`` does with the message.
+        The buyer's other keys count the event as usual; each new key gets exactly what
+        ``step_identity`` does with the message and the record, in a state of its own
+        (a record cannot be kept as a position in the buyer's log).
         """
-        for key in keys:
-            if key in self._solo:
-                self._fold_solo(key)
-        rules = self.rules
+        new = [key for key in keys if key not in old]
+        solo = self._solo
+        for key in new:  # set up by _rekey as a solo key of the buyer, without entries yet
+            owner = solo.get(key)
+            if owner is not None and owner[0] == buyer:
+                del solo[key]
+        if buyer in self._logs and not any(solo.get(k, ("",))[0] == buyer for k in keys):
+            del self._logs[buyer]  # no solo key of the buyer left
+        others = [key for key in keys if key not in new]
         states = self.states
-        alerts: list[Alert] = []
-        for key in keys:
-            message = link_message(None if key in old else record, event, key)
-            state, raised = step(states.get(key), key, message, rules, self.evaluate)
+        folded = [key for key in others if key in states]
+        alerts = self._fold(event, buyer, COLUMNS[event["type"]],
+                            (others, len(folded) < len(others), folded))
+        for key in new:
+            message = link_message(record, event, key)
+            state, raised = step(states.get(key), key, message, self.rules, self.evaluate)
             states[key] = state
             alerts += raised
+        self._plans.pop(buyer, None)
         return alerts
 
     def all_states(self) -> dict[str, State]:
