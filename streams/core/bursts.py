@@ -161,10 +161,34 @@ def fire_levels(
     fired: dict[str, list[list[Any]]] | None = state.get(part)
     if fired is None:
         fired = state[part] = {}
-    entries = fired.get(key)
+    short = fired_key(key)
+    entries = fired.get(short)
     if entries is None:
-        entries = fired[key] = []
+        # a state written before the short keys has the rule's full id: move its episodes
+        entries = fired[short] = fired.pop(key, []) if short != key else []
     return raise_level(entries, [episode], rank, ladder)
+
+
+# The state names the rule of a fired-episode key by a short code ("nb|s-2", not
+# "nonpayment_burst|s-2"): the rule id repeats in every key, and a busy buyer has several.
+# Codes are never changed or reused; a rule without one keeps its id. Keys written with the
+# full id are still read (:func:`fired_at`) and move to the short key on the next firing.
+FIRED_CODES: dict[str, str] = {
+    "nonpayment_burst": "nb",
+    "cancel_churn": "cc",
+    "order_flood": "of",
+    "unpaid_stock_held": "us",
+    "dispute_abuse": "da",
+    "chargeback_abuse": "ca",
+    "chargeback_deadline": "cd",
+}
+
+
+def fired_key(key: str) -> str:
+    """The state's key for a ``rule_id|scope`` fired-episode key (see ``FIRED_CODES``)."""
+    rule, bar, scope = key.partition("|")
+    code = FIRED_CODES.get(rule)
+    return f"{code}|{scope}" if code and bar else key
 
 
 def raise_level(
@@ -199,7 +223,10 @@ def raise_level(
 def fired_at(state: State, key: str, episode: int, part: str = "f") -> int:
     """The severity rank ``episode`` fired at for ``key``, 0 when it has not fired."""
     fired: dict[str, list[list[int]]] | None = state.get(part)
-    for entry in fired.get(key, ()) if fired else ():
+    if not fired:
+        return 0
+    entries = fired.get(fired_key(key)) or fired.get(key) or []  # (the full id: older states)
+    for entry in entries:
         if entry[0] == episode:
             return entry[1]
     return 0

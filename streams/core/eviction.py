@@ -7,7 +7,16 @@ from typing import Any
 from streams.core import longterm
 from streams.core.fields import DAY
 from streams.core.holdings import RESOLVED_KEEP, forget_resolved
-from streams.core.layout import DEDUPE_DAYS, KEY_WIDTH, LONG_COLUMNS, WIDTH, State, period_of
+from streams.core.layout import (
+    DEDUPE_DAYS,
+    KEY_WIDTH,
+    LONG_COLUMNS,
+    WIDTH,
+    State,
+    dedupe_key,
+    period_of,
+    upgrade_keys,
+)
 
 
 def evict(state: State, retention_days: int, long_days: int = 0) -> State:
@@ -60,13 +69,15 @@ def evict(state: State, retention_days: int, long_days: int = 0) -> State:
 
 
 def _evict_keys(state: State, period: int) -> None:
-    keys: str = state["i"]
-    oldest = format((period - DEDUPE_DAYS + 1) * DAY, "08x")  # a key starts with its time
-    if keys and keys[:8] < oldest:
+    keys: str | None = state.get("k")
+    if keys is None:  # a state written before the dedupe keys were "k"
+        keys = upgrade_keys(state)
+    oldest = dedupe_key(period - DEDUPE_DAYS + 1, 0)  # the smallest key of that day
+    if keys and keys[:KEY_WIDTH] < oldest:
         i = KEY_WIDTH
-        while i < len(keys) and keys[i : i + 8] < oldest:
+        while i < len(keys) and keys[i : i + KEY_WIDTH] < oldest:
             i += KEY_WIDTH
-        state["i"] = keys[i:]
+        state["k"] = keys[i:]
 
 
 def _evict_evidence(state: State, since: int, long_since: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from binascii import b2a_base64
 from typing import Any
 
 State = dict[str, Any]
@@ -26,11 +27,46 @@ LONG_COLUMNS: frozenset[int] = frozenset({PAID, DISPUTED, CHARGEBACK})
 # the watermark's eviction period on (so 2 to 8 days), at most DEDUPE_CAP of them.
 DEDUPE_DAYS = 2
 DEDUPE_CAP = 32
-# A dedupe key is the event time and the crc32 of the event id, as 16 hex digits: keys sort
-# by event time, so "the latest DEDUPE_CAP" is well defined, and two events of one buyer
-# collide only with the same second and the same crc. They share ONE string rather than a
-# list: fewer JSON bytes, and one object for the garbage collector instead of one per key.
-KEY_WIDTH = 16
+# A dedupe key is the event's UTC day (16 bits) and the crc32 of its id (32 bits), 48 bits
+# written as KEY_WIDTH characters of an order-preserving base 64 (KEY_ALPHABET is in ASCII
+# order, so keys compare as strings as their numbers do): keys sort by day, which is what
+# eviction cuts by, and "the latest DEDUPE_CAP" is well defined (the oldest days go first;
+# within a day, the smaller crcs). Two events of one buyer collide only with the same day
+# and the same crc. They share ONE string rather than a list: fewer JSON bytes, and one
+# object for the garbage collector instead of one per key. States written before this layout
+# kept 16 hex digits per key (event second and crc) in ``"i"``; they move to ``"k"`` when
+# the buyer's next event comes (:func:`upgrade_keys`).
+KEY_WIDTH = 8
+KEY_ALPHABET = b"-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+TO_KEY = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", KEY_ALPHABET
+)  # standard base 64 -> KEY_ALPHABET, digit value for digit value
+
+
+def dedupe_key(day: int, crc: int) -> str:
+    """The dedupe key of an event on ``day`` (UTC day number) whose id has crc32 ``crc``."""
+    return b2a_base64(((day << 32) | crc).to_bytes(6, "big"), newline=False).translate(
+        TO_KEY
+    ).decode()
+
+
+def upgrade_keys(state: State) -> str:
+    """Move an older state's dedupe keys to ``"k"``, in place, and return them.
+
+    States written before this layout kept 16 hex digits per key in ``"i"``: the event's
+    second and the crc32 of its id. The same events get the same keys as if they came now.
+    """
+    old = state.pop("i", "")
+    found = set()
+    for i in range(0, len(old) - 15, 16):
+        try:
+            found.add(dedupe_key(int(old[i : i + 8], 16) // 86_400, int(old[i + 8 : i + 16], 16)))
+        except ValueError:  # not a key: nothing to remember
+            continue
+    keys = state["k"] = "".join(sorted(found)[-DEDUPE_CAP:])
+    return keys
+
+
 # Eviction runs when the watermark enters a new EVICT_DAYS period (epoch-aligned), not on
 # every new day: it then costs nothing on most events. What is kept is measured from the
 # period's first day, so a buyer keeps between retention_days and retention_days +

@@ -1,6 +1,6 @@
 """Per-buyer event-time windows: daily outcome counters per seller, folded by pure functions.
 
-State layout (plain JSON; every key but ``w``, ``s`` and ``i`` appears only when needed)::
+State layout (plain JSON; every key but ``w``, ``s`` and ``k`` appears only when needed)::
 
     {
       "w": 1790812800,                      # watermark: latest occurred_at seen (epoch s)
@@ -8,7 +8,8 @@ State layout (plain JSON; every key but ``w``, ``s`` and ``i`` appears only when
                                             # WIDTH ints sorted by day: day, created, paid,
                                             # cancelled, closed_unpaid, disputed, chargeback,
                                             # refund
-      "i": "6a1f3c00e3b0c442...",           # dedupe keys, KEY_WIDTH hex chars each, sorted
+      "k": "JEj-W4EZJEj0a1_x...",           # dedupe keys, KEY_WIDTH chars each (day, crc32
+                                            # of the event id: see layout.py), sorted
       "e": {"s-2": [[1790812800, 4, "evt-9"], ...]},  # evidence.py: latest notable events
       "o": {"o-1": [1790812800, "s-2", 3, 12990, "evt-1", 0, "sku-1", 3]},  # holdings.py:
                                             # unpaid and recently resolved orders (when: 0
@@ -18,8 +19,9 @@ State layout (plain JSON; every key but ``w``, ``s`` and ``i`` appears only when
       "p": {"s-2": [690, 4]},               # ... and paid orders by 30-day block, for days
                                             # older than the daily retention
       "c": 2308451134,                      # orderchecks.py: last plausible contact's crc
-      "f": {"nonpayment_burst|s-2": [[20736, 2]]},  # fired episodes (owned by the rules)
-      "g": {"dispute_abuse|s-2": [[20700, 2]]},     # ... of the long rules
+      "f": {"nb|s-2": [[20736, 2]]},        # fired episodes (owned by the rules; rule ids
+      "g": {"da|s-2": [[20700, 2]]},        # by short code, bursts.FIRED_CODES) ... of the
+                                            # long rules
     }
 
 Buckets are UTC days (``day = epoch // 86400``): daily rule horizons are a week, so a day
@@ -36,7 +38,7 @@ Callers write the returned value back (``table[key] = state``) and drop the old 
 
 from __future__ import annotations
 
-from bisect import insort
+from binascii import b2a_base64
 from datetime import datetime
 from typing import Any
 from zlib import crc32
@@ -61,15 +63,17 @@ from streams.core.layout import (
     OUTCOMES,
     PAID,
     REFUND,
+    TO_KEY,
     WIDTH,
     State,
+    upgrade_keys,
 )
 
 __all__ = [
     "CANCELLED", "CHARGEBACK", "CLOSED_UNPAID", "COUNTED_TYPES", "CREATED", "DEDUPE_CAP",
     "DEDUPE_DAYS", "DISPUTED", "EVICT_DAYS", "KEY_WIDTH", "LONG_COLUMNS", "NOTABLE", "OUTCOMES",
     "PAID", "REFUND", "WIDTH", "State", "apply", "apply_at", "bucket_of", "column_of", "count",
-    "cutoff", "evict", "fold", "new_state",
+    "cutoff", "evict", "fold", "new_state", "upgrade_keys",
 ]
 
 _fromiso = datetime.fromisoformat
@@ -91,7 +95,7 @@ COUNTED_TYPES: frozenset[str] = frozenset(_KIND)  # the types that can change th
 
 def new_state() -> State:
     """An empty buyer window state."""
-    return {"w": 0, "s": {}, "i": ""}
+    return {"w": 0, "s": {}, "k": ""}
 
 
 def bucket_of(t: int) -> int:
@@ -169,8 +173,13 @@ def apply_at(
             return _count_old(state, event, t, col)
         return 0
     event_id: str = event["event_id"]
-    key = ((t << 32) | crc32(event_id.encode())).to_bytes(8, "big").hex()
-    keys: str = state["i"]
+    key: str = b2a_base64(  # layout.dedupe_key, inlined
+        ((day << 32) | crc32(event_id.encode())).to_bytes(6, "big"), newline=False
+    ).translate(TO_KEY).decode()
+    try:
+        keys: str = state["k"]
+    except KeyError:  # a state written before the dedupe keys were "k"
+        keys = upgrade_keys(state)
     found = keys.find(key)
     if found >= 0 and _seen(keys, key, found):
         return 0
@@ -181,7 +190,7 @@ def apply_at(
             keys = _insert(keys, key)
         if len(keys) > DEDUPE_CAP * KEY_WIDTH:
             keys = keys[KEY_WIDTH:]
-        state["i"] = keys
+        state["k"] = keys
     seller: str = event["seller_id"]
     if col:
         rows: list[int] | None = state["s"].get(seller)
@@ -233,10 +242,19 @@ def _seen(keys: str, key: str, found: int) -> bool:
 
 
 def _insert(keys: str, key: str) -> str:
-    """``keys`` with ``key`` inserted in order (for events older than the buyer's newest)."""
-    split = [keys[i : i + KEY_WIDTH] for i in range(0, len(keys), KEY_WIDTH)]
-    insort(split, key)
-    return "".join(split)
+    """``keys`` with ``key`` inserted in order, for a key below the buyer's largest.
+
+    Within a day keys go by crc, so this is about as common as appending.
+    """
+    lo, hi = 0, len(keys) // KEY_WIDTH
+    while lo < hi:  # binary search over the fixed-width keys, without splitting the string
+        mid = (lo + hi) >> 1
+        if keys[mid * KEY_WIDTH : mid * KEY_WIDTH + KEY_WIDTH] < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    at = lo * KEY_WIDTH
+    return keys[:at] + key + keys[at:]
 
 
 def _count_late(rows: list[int], day: int, col: int) -> None:

@@ -1,12 +1,15 @@
 import copy
+from zlib import crc32
 
 import orjson
 import pytest
 
 from streams.core import windows as win
+from streams.core.bursts import fire_levels, fired_at
 from streams.core.evidence import EVIDENCE_CAP, evidence
 from streams.core.fields import DAY, epoch_of, format_epoch
 from streams.core.holdings import RESOLVED, RESOLVED_KEEP, held, held_at
+from streams.core.layout import dedupe_key
 
 from .factories import T0, at, make_event
 
@@ -140,13 +143,38 @@ def test_state_is_plain_json_and_survives_a_round_trip_mid_stream():
 
 def test_dedupe_memory_is_bounded():
     state = fold_all([make_event("order.paid", when=at(minutes=m)) for m in range(200)])
-    assert len(state["i"]) == win.DEDUPE_CAP * win.KEY_WIDTH
+    assert len(state["k"]) == win.DEDUPE_CAP * win.KEY_WIDTH
     assert win.count(state, win.PAID, T0_DAY, T0_DAY + 1) == 200
 
 
 def test_ids_are_forgotten_after_the_dedupe_days():
     state = fold_all([make_event("order.paid", when=at(0)), make_event("order.paid", when=at(20))])
-    assert len(state["i"]) == win.KEY_WIDTH
+    assert len(state["k"]) == win.KEY_WIDTH
+
+
+def test_dedupe_keys_sort_as_their_days_and_crcs_do():
+    pairs = [(0, 0), (1, 0), (20_736, 0), (20_736, 1), (20_736, 2**32 - 1), (20_737, 5),
+             (2**16 - 1, 2**32 - 1)]
+    keys = [dedupe_key(day, crc) for day, crc in pairs]
+    assert all(len(key) == win.KEY_WIDTH for key in keys)
+    assert keys == sorted(keys)
+    assert len(set(keys)) == len(keys)
+
+
+def test_a_state_with_the_old_hex_keys_still_dedupes_its_events():
+    events = [make_event("order.paid", when=at(minutes=m)) for m in range(5)]
+    state = fold_all(events)
+    old = dict(state)
+    del old["k"]  # the layout before: event second and crc32 as 16 hex digits, in "i"
+    old["i"] = "".join(
+        ((epoch_of(e["occurred_at"]) << 32) | crc32(e["event_id"].encode())).to_bytes(8, "big")
+        .hex()
+        for e in events
+    )
+    old = orjson.loads(orjson.dumps(old))
+    for event in events:
+        assert win.apply(old, event, RETENTION) == 0
+    assert old == state
 
 
 def test_evidence_keeps_the_latest_notable_event_ids_per_outcome():
@@ -236,3 +264,14 @@ def test_timestamps_outside_the_key_range_are_ignored(ts):
     state = win.new_state()
     assert win.apply(state, make_event(when=ts), RETENTION) == 0
     assert state == win.new_state()
+
+
+def test_fired_episodes_name_the_rule_by_its_short_code_and_old_keys_still_count():
+    state = win.new_state()
+    assert fire_levels(state, "nonpayment_burst|s-1", 20_736, 2) == [2]
+    assert state["f"] == {"nb|s-1": [[20_736, 2]]}
+    old = {"w": 0, "s": {}, "k": "", "f": {"order_flood|s-1": [[20_736, 2]]}}  # before codes
+    assert fired_at(old, "order_flood|s-1", 20_736) == 2
+    assert fire_levels(old, "order_flood|s-1", 20_736, 2) == []
+    assert fire_levels(old, "order_flood|s-1", 20_736, 3) == [3]
+    assert old["f"] == {"of|s-1": [[20_736, 3]]}
