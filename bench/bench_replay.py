@@ -26,9 +26,10 @@ def _lines(buyers: int, days: int) -> list[bytes]:
     return [orjson.dumps(e) for e in simulate(2026, buyers=buyers, days=days).events]
 
 
-def _replay(lines: list[bytes]) -> tuple[float, Replay]:
+def _replay(lines: list[bytes], linking: bool = True) -> tuple[float, Replay]:
     # built as `orderguard replay` builds it: every rule and the linked-accounts stage
-    engine = Replay(load_rules(), identities=LinkedAccounts(load_linking_file(None)))
+    identities = LinkedAccounts(load_linking_file(None)) if linking else None
+    engine = Replay(load_rules(), identities=identities)
     loads, feed = orjson.loads, engine.feed
     gc.disable()  # as the replay command does: states hold no reference cycles
     try:
@@ -55,6 +56,9 @@ def run(buyers: int = 20_000, days: int = 7) -> list[dict]:
     decode_s = min(_decode(lines) for _ in range(3))
     result = report(f"replay: {len(lines):,} events", len(lines), replay_s,
                     "orjson.loads only", decode_s)
+    rules_s = min(_replay(lines, linking=False)[0] for _ in range(3))
+    report("replay, rules only (no identities)", len(lines), rules_s, "orjson.loads only",
+           decode_s)
     sizes = [len(orjson.dumps(state)) for state in runs[0][1].buyers.values()]
     sizes.sort()
     p99 = sizes[int(len(sizes) * 0.99)]
