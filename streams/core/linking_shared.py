@@ -37,6 +37,7 @@ from streams.core.linking_state import (
     COLUMNS,
     State,
     account_record,
+    evict,
     fold,
     fold_at,
     merge_record,
@@ -47,6 +48,7 @@ Alert = dict[str, Any]
 # (state, key, event, column, day, rules, every window) -> alerts: linking._evaluate
 Evaluate = Callable[[State, str, dict[str, Any], int, int, LinkingRules, bool], list[Alert]]
 Entry = tuple[int, int, str]  # (column, epoch seconds, event id) of one counted event
+_Solo = tuple[str, int, dict[str, Any] | None, bool]
 
 LOG_TRIM = 32  # entries before a log is first trimmed to the retention
 LOG_MAX = 512  # entries a log may keep after trimming; beyond, its keys are folded
@@ -110,7 +112,9 @@ class Identities:
         self.evaluate = evaluate
         self.buyer_keys: dict[str, list[str]] = {}
         self.states: dict[str, State] = {}
-        self._solo: dict[str, tuple[str, int]] = {}  # key -> (owner, start in owner's log)
+        # key -> (owner, start in owner's log, the owner's record that came with the key or
+        # None, whether that record comes after the entry at start (else: before the first))
+        self._solo: dict[str, _Solo] = {}
         self._logs: dict[str, _Log] = {}
         # buyer -> (their keys list, whether any is solo, their folded keys in order)
         self._plans: dict[str, tuple[list[str], bool, Sequence[str]]] = {}
@@ -195,22 +199,21 @@ class Identities:
         """
         new = [key for key in keys if key not in old]
         solo = self._solo
-        for key in new:  # set up by _rekey as a solo key of the buyer, without entries yet
+        states = self.states
+        for key in new:  # set up by _rekey as a solo key of the buyer, from this event on
             owner = solo.get(key)
             if owner is not None and owner[0] == buyer:
-                del solo[key]
-        if buyer in self._logs and not any(solo.get(k, ("",))[0] == buyer for k in keys):
-            del self._logs[buyer]  # no solo key of the buyer left
-        others = [key for key in keys if key not in new]
-        states = self.states
+                solo[key] = (buyer, owner[1], record, True)  # folded in when it must be
+        others = [key for key in keys if key not in new or key not in states]
         folded = [key for key in others if key in states]
         alerts = self._fold(event, buyer, COLUMNS[event["type"]],
                             (others, len(folded) < len(others), folded))
-        for key in new:
-            message = link_message(record, event, key)
-            state, raised = step(states.get(key), key, message, self.rules, self.evaluate)
-            states[key] = state
-            alerts += raised
+        for key in new:  # shared with others already: as step_identity does, record and all
+            if key in states:
+                message = link_message(record, event, key)
+                state, raised = step(states[key], key, message, self.rules, self.evaluate)
+                states[key] = state
+                alerts += raised
         self._plans.pop(buyer, None)
         return alerts
 
@@ -236,7 +239,7 @@ class Identities:
                 if log is None:
                     log = self._logs[buyer] = _Log()
                 start = log.base + len(log.entries)
-                solo[key] = (buyer, start)
+                solo[key] = (buyer, start, None, True)
                 log.latest = max(log.latest, start)
             elif owner[0] != buyer:  # a second account shows it: fold it from now on
                 self._fold_solo(key)
@@ -250,13 +253,26 @@ class Identities:
         return plan
 
     def _fold_solo(self, key: str) -> None:
-        """Fold a solo key's entries into a state of its own; the key is folded from now on."""
-        owner, start = self._solo.pop(key)
+        """Fold a solo key's entries into a state of its own; the key is folded from now on.
+
+        As ``step_identity`` built it: the entry the key came with, then the owner's record
+        (if one came), then the later entries. When that first entry was trimmed away (older
+        than the retention), the record goes first and the state is evicted to the
+        watermark at the end, which leaves what the stream's state holds.
+        """
+        owner, start, record, record_after = self._solo.pop(key)
         log = self._logs[owner]
         state = new_state()
         rules = self.rules
-        for col, t, event_id in log.entries[max(start - log.base, 0) :]:
+        entries = log.entries[max(start - log.base, 0) :]
+        if record is not None and not record_after:
+            merge_record(state, owner, record, rules)
+        for n, (col, t, event_id) in enumerate(entries):
             fold_at(state, col, t, event_id, owner, rules)
+            if n == 0 and record is not None and record_after:
+                merge_record(state, owner, record, rules)
+        if record is not None and not record_after and state["w"]:
+            evict(state, rules)
         self.states[key] = state
         self._plans.pop(owner, None)
         keys = self.buyer_keys.get(owner, ())
@@ -298,7 +314,10 @@ class Identities:
         for key in self.buyer_keys.get(buyer, ()):
             owner = solo.get(key)
             if owner is not None and owner[0] == buyer:
-                solo[key] = (buyer, moved[max(owner[1] - log.base, 0)])
+                at = max(owner[1] - log.base, 0)
+                # the entry the key came with dropped: its record now goes first
+                after = owner[3] and (at >= len(entries) or moved[at + 1] > moved[at])
+                solo[key] = (buyer, moved[at], owner[2], after)
         log.latest = moved[max(log.latest - log.base, 0)]
         log.base = 0
         log.entries = kept

@@ -21,6 +21,8 @@ from streams.core.replay import Replay
 from streams.core.rules import load_rules
 from streams.simulator import simulate
 
+from .factories import at, make_event
+
 RULES = load_linking_file(None)
 
 
@@ -80,3 +82,31 @@ def test_same_alerts_and_states_as_folding_every_key(monkeypatch, seed, trim, mo
     assert fast.identities.identities == slow.identities.identities
     assert fast.identities.buyer_keys == slow.identities.buyer_keys
     assert fast.buyers == slow.buyers
+
+
+def test_a_solo_key_whose_record_outlived_its_first_entry_folds_as_the_stream_does(monkeypatch):
+    # The card shows up on b-1's first payment (day 3) with b-1's record (two unpaid
+    # closes). b-1 keeps buying with it for four weeks, so the log drops the entries of day
+    # 3; when b-2 shows the card, the solo key is folded: record first, evicted to the
+    # watermark, as the stream's state holds it.
+    monkeypatch.setattr(linking_shared, "LOG_TRIM", 2)
+    card = {"payment": {"method": "card", "account_fingerprint": "pf-shared-card"}}
+    events = []
+    for n, fate in enumerate(["order.closed_unpaid", "order.closed_unpaid"]):
+        created = make_event("order.created", "b-1", at(0, hours=n))
+        events += [created, make_event(fate, "b-1", at(2, hours=n), order=created["order_id"])]
+    for day in range(3, 31):
+        created = make_event("order.created", "b-1", at(day))
+        events += [created, make_event("order.paid", "b-1", at(day, hours=1),
+                                       order=created["order_id"], **card)]
+    created = make_event("order.created", "b-2", at(31), **card)
+    events += [created, make_event("order.closed_unpaid", "b-2", at(33),
+                                   order=created["order_id"])]
+    events = [validate_event(e) for e in events]
+    fast = Replay(load_rules(), identities=LinkedAccounts(RULES))
+    slow = Replay(load_rules(), identities=Reference())
+    for event in events:
+        assert fast.feed(dict(event)) == slow.feed(dict(event))
+    key = next(k for k in slow.identities.identities if k.startswith("pay:"))
+    assert set(slow.identities.identities[key]["b"]) == {"b-1", "b-2"}
+    assert fast.identities.identities == slow.identities.identities
