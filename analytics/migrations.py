@@ -118,10 +118,32 @@ def _m003_suppressions(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _m004_buyer_risk_by_subject(con: duckdb.DuckDBPyConnection) -> None:
+    # An alert is about its first buyer: a ring alert goes to each account of the ring,
+    # listing the others after it. Counting every listed buyer counted one ring's alerts
+    # once per account for every account.
+    con.execute(
+        """
+        CREATE OR REPLACE VIEW buyer_risk AS
+        SELECT a.buyer_ids[1]                             AS buyer_id,
+               count(*)                                   AS alerts,
+               max(CASE a.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3
+                   WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END) AS severity_rank,
+               list(DISTINCT a.rule_id ORDER BY a.rule_id) AS rules,
+               arg_max(a.explanation, a.occurred_at)      AS latest_explanation,
+               max(a.occurred_at)                         AS last_alert_at
+        FROM alerts a
+        WHERE len(a.buyer_ids) > 0
+        GROUP BY a.buyer_ids[1]
+        """
+    )
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_events_alerts_orders", _m001_events_alerts_orders),
     ("002_views", _m002_views),
     ("003_suppressions", _m003_suppressions),
+    ("004_buyer_risk_by_subject", _m004_buyer_risk_by_subject),
 )
 
 
