@@ -97,3 +97,36 @@ def test_a_ring_of_accounts_sharing_a_phone_alerts_each_account_listing_every_ac
         assert set(ring_alert["buyer_ids"]) <= set(ring)
         assert "phone" in ring_alert["explanation"]
         assert phone[-8:] not in ring_alert["explanation"]  # the number is not spread around
+
+
+def test_a_card_named_only_at_payment_links_accounts_whose_unpaid_orders_came_before(
+    broker, worker, run_id
+):
+    # Each account lets two orders close unpaid, then pays one with the same card, which
+    # Shopify and Stripe name only on the payment. The identity of the card learns each
+    # account's earlier closes from the record the buyers stage sends with the first message.
+    ring = [f"card{n}-{run_id}" for n in range(3)]
+    card = {"method": "card", "account_fingerprint": f"pf-{run_id}"}
+    events = []
+    for n, buyer in enumerate(ring):
+        for k in range(2):
+            events += unpaid_order(buyer, T0 + timedelta(hours=3 * n + k), f"{run_id}-{n}", k)
+        order = f"{run_id}-{n}-paid"
+        events += [
+            make_event("order.created", buyer=buyer, order=order,
+                       at=T0 + timedelta(days=3, hours=n), event_id=f"{order}-c"),
+            make_event("order.paid", buyer=buyer, order=order, payment=card,
+                       at=T0 + timedelta(days=3, hours=n, minutes=5), event_id=f"{order}-p"),
+        ]
+    assert post(worker.url, events)[0] == 202
+
+    def each_account_alerted(found):
+        return {a["buyer_ids"][0] for a in found if a["rule_id"] == "linked_accounts"} \
+            == set(ring)
+
+    alerts = read_alerts(broker, set(ring), until=each_account_alerted)
+    rings = [a for a in alerts if a["rule_id"] == "linked_accounts"]
+    assert {a["buyer_ids"][0] for a in rings} == set(ring)
+    assert any(set(a["buyer_ids"]) == set(ring) for a in rings)
+    assert all("payment account" in a["explanation"] for a in rings)
+    assert any("6 orders close unpaid" in a["explanation"] for a in rings)
