@@ -78,3 +78,21 @@ def period_of(watermark: int) -> int:
     """The first day of the watermark's eviction period (UTC day number)."""
     wday = watermark // 86_400
     return wday - wday % EVICT_DAYS
+
+
+def bump(rows: list[int], width: int, key: int, offset: int, n: int = 1) -> None:
+    """Add ``n`` at ``offset`` of the row of ``rows`` starting with ``key``, in place.
+
+    ``rows`` is a flat list of rows of ``width`` ints, sorted by their first (a day or a
+    block); a row for ``key`` is inserted in order when there is none. Searches from the
+    end: the rows counted into are almost always the newest.
+    """
+    i = len(rows) - width
+    while i >= 0 and rows[i] > key:
+        i -= width
+    if i >= 0 and rows[i] == key:
+        rows[i + offset] += n
+        return
+    row = [key] + [0] * (width - 1)
+    row[offset] = n
+    rows[i + width : i + width] = row

@@ -29,6 +29,7 @@ from zlib import crc32
 
 from streams.core.fields import DAY, epoch_of
 from streams.core.layout import WIDTH as _BUYER_WIDTH  # a buyer window row: ours + refunds
+from streams.core.layout import bump
 from streams.core.linking_rules import LinkingRules
 
 State = dict[str, Any]
@@ -133,7 +134,7 @@ def fold_at(
     elif rows[-ROW] == day:
         rows[col - ROW] += 1
     else:
-        add_count(rows, day, col)
+        bump(rows, ROW, day, col)
     if col >= CANCELLED:
         _keep_evidence(state, [t, event_id, buyer])
     if t > w:
@@ -163,19 +164,6 @@ def _insert(keys: str, key: str) -> str | None:
     if len(keys) > DEDUPE_CAP * KEY_WIDTH:
         keys = keys[KEY_WIDTH:]
     return keys
-
-
-def add_count(rows: list[int], day: int, col: int, n: int = 1) -> None:
-    """Add ``n`` to one column of the row for ``day``, inserting the row in day order."""
-    i = len(rows) - ROW
-    while i >= 0 and rows[i] > day:
-        i -= ROW
-    if i >= 0 and rows[i] == day:
-        rows[i + col] += n
-        return
-    row = [day, 0, 0, 0, 0, 0, 0]
-    row[col] = n
-    rows[i + ROW : i + ROW] = row
 
 
 def bad_total(rows: list[int]) -> int:

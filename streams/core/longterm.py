@@ -19,7 +19,7 @@ one is counted here directly. Rows older than the long retention are evicted.
 from __future__ import annotations
 
 from streams.core.bursts import Window
-from streams.core.layout import CHARGEBACK, DISPUTED, PAID, WIDTH, State
+from streams.core.layout import CHARGEBACK, DISPUTED, PAID, WIDTH, State, bump
 
 BLOCK_DAYS = 30
 L_WIDTH = 3  # day, disputed, chargeback
@@ -30,9 +30,9 @@ _L_OFFSET = {DISPUTED: 1, CHARGEBACK: 2}
 def add(state: State, seller: str, day: int, col: int, n: int = 1) -> None:
     """Count ``n`` events of a long column (paid, disputed, chargeback) on ``day``, in place."""
     if col == PAID:
-        _bump(state.setdefault("p", {}).setdefault(seller, []), P_WIDTH, day // BLOCK_DAYS, 1, n)
+        bump(state.setdefault("p", {}).setdefault(seller, []), P_WIDTH, day // BLOCK_DAYS, 1, n)
     else:
-        _bump(state.setdefault("l", {}).setdefault(seller, []), L_WIDTH, day, _L_OFFSET[col], n)
+        bump(state.setdefault("l", {}).setdefault(seller, []), L_WIDTH, day, _L_OFFSET[col], n)
 
 
 def keeps(day: int, col: int, period: int, long_days: int) -> bool:
@@ -141,16 +141,3 @@ def windows(
                     if block * BLOCK_DAYS < end and (block + 1) * BLOCK_DAYS > since)
         found.append(Window(start, count, base, len(shops)))
     return found
-
-
-def _bump(rows: list[int], width: int, key: int, offset: int, n: int) -> None:
-    """Add ``n`` at ``offset`` of the row starting with ``key``, inserting it in order."""
-    i = len(rows) - width
-    while i >= 0 and rows[i] > key:
-        i -= width
-    if i >= 0 and rows[i] == key:
-        rows[i + offset] += n
-        return
-    row = [key] + [0] * (width - 1)
-    row[offset] = n
-    rows[i + width : i + width] = row

@@ -66,6 +66,7 @@ from streams.core.layout import (
     TO_KEY,
     WIDTH,
     State,
+    bump,
     upgrade_keys,
 )
 
@@ -203,7 +204,7 @@ def apply_at(
             rows += (day, 0, 0, 0, 0, 0, 0, 0)
             rows[col - WIDTH] += 1
         else:
-            _count_late(rows, day, col)
+            bump(rows, WIDTH, day, col)  # a bucket older than the newest
         if col in NOTABLE:
             keep_evidence(state, seller, t, col, event_id)
     if col == CREATED:
@@ -255,19 +256,6 @@ def _insert(keys: str, key: str) -> str:
             hi = mid
     at = lo * KEY_WIDTH
     return keys[:at] + key + keys[at:]
-
-
-def _count_late(rows: list[int], day: int, col: int) -> None:
-    """Count in a bucket older than the newest: insert the bucket in day order if it is new."""
-    i = len(rows) - WIDTH
-    while i >= 0 and rows[i] > day:
-        i -= WIDTH
-    if i >= 0 and rows[i] == day:
-        rows[i + col] += 1
-        return
-    row = [day, 0, 0, 0, 0, 0, 0, 0]
-    row[col] = 1
-    rows[i + WIDTH : i + WIDTH] = row
 
 
 def count(state: State, outcome: int, since: int, until: int, seller: str | None = None) -> int:
