@@ -17,7 +17,6 @@ episode an alert shows, and its evidence, depend on what had arrived when it fir
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,9 +41,6 @@ class Window:
     base: int
     shops: int
 
-
-# (window) -> (severity rank, threshold reached); rank 0 means "nothing to report".
-Grade = Callable[[Window], tuple[int, float]]
 
 MEDIUM = SEVERITY_RANK["medium"]
 HIGH = SEVERITY_RANK["high"]
@@ -78,6 +74,10 @@ class Levels:
         if window.count >= self.medium:
             return MEDIUM, self.medium
         return 0, 0.0
+
+    def limit(self, rank: int) -> float:
+        """The count a window must reach for severity ``rank`` (medium or high)."""
+        return float(self.high if rank == HIGH else self.medium)
 
 
 def windows_holding(
@@ -236,7 +236,7 @@ def pick(
     state: State,
     key: str,
     candidates: list[Window],
-    grade: Grade,
+    levels: Levels,
     horizon: int,
     part: str = "f",
 ) -> list[tuple[Window, int, float, int]]:
@@ -247,7 +247,7 @@ def pick(
     """
     best: dict[int, tuple[int, Window]] = {}  # episode -> (rank, window)
     for window in candidates:
-        rank = grade(window)[0]
+        rank = levels(window)[0]
         if rank:
             episode = episode_of(window.first_day, horizon)
             known = best.get(episode)
@@ -257,15 +257,8 @@ def pick(
     for episode in sorted(best):
         rank, window = best[episode]
         for level in fire_levels(state, key, episode, rank, part):
-            chosen.append((window, level, threshold_of(grade, window, level), episode))
+            chosen.append((window, level, levels.limit(level), episode))
     return chosen
-
-
-def threshold_of(grade: Grade, window: Window, level: int) -> float:
-    """The limit ``window`` reached for ``level`` (a lower level than its grade: that one's)."""
-    if isinstance(grade, Levels):
-        return float(grade.high if level == HIGH else grade.medium)
-    return grade(window)[1]
 
 
 def ratio(window: Window) -> float:

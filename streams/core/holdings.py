@@ -130,12 +130,17 @@ def holds_at(entry: list[Any], t: int) -> bool:
     return entry[0] <= t and (not resolved or resolved > t)
 
 
-def held_at(state: State, seller: str, t: int) -> list[list[Any]]:
-    """The orders at one seller unpaid at event time ``t`` (their ``o`` entries), oldest first."""
+def orders_at(state: State, seller: str) -> list[list[Any]]:
+    """The ``o`` entries of the orders at one seller, resolved or not, oldest first."""
     opened: dict[str, list[Any]] = state.get("o", {})
-    found = [e for e in opened.values() if e[1] == seller and holds_at(e, t)]
+    found = [e for e in opened.values() if e[1] == seller]
     found.sort(key=lambda e: (e[0], event_id_of(e)))
     return found
+
+
+def held_at(state: State, seller: str, t: int) -> list[list[Any]]:
+    """The orders at one seller unpaid at event time ``t`` (their ``o`` entries), oldest first."""
+    return [e for e in orders_at(state, seller) if holds_at(e, t)]
 
 
 def value_of(entry: list[Any]) -> int:

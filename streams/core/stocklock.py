@@ -18,7 +18,15 @@ from typing import Any
 from streams.core.alerts import make_alert, plural
 from streams.core.bursts import HIGH, MEDIUM, fire_levels
 from streams.core.fields import DAY, format_day, format_epoch
-from streams.core.holdings import RESOLVED, SKUS, event_id_of, holds_at, value_bound, value_of
+from streams.core.holdings import (
+    RESOLVED,
+    SKUS,
+    event_id_of,
+    holds_at,
+    orders_at,
+    value_bound,
+    value_of,
+)
 from streams.core.layout import State
 from streams.core.lists import ListBook
 from streams.core.playbook import recommend
@@ -29,14 +37,6 @@ Alert = dict[str, Any]
 
 def _grade(value: int, medium: int, high: int) -> int:
     return HIGH if value >= high else MEDIUM if value >= medium else 0
-
-
-def _at_seller(state: State, seller: str) -> list[list[Any]]:
-    """The ``o`` entries of the orders at one seller, by creation time."""
-    opened: dict[str, list[Any]] = state.get("o", {})
-    found = [e for e in opened.values() if e[1] == seller]
-    found.sort(key=lambda e: (e[0], event_id_of(e)))
-    return found
 
 
 def _moments(orders: list[list[Any]], t: int, span: int) -> list[int]:
@@ -67,7 +67,7 @@ def order_flood(
             return []
     seller = event["seller_id"]
     horizon = rule.horizon_minutes * 60
-    orders = _at_seller(state, seller)
+    orders = orders_at(state, seller)
     key = f"{rule.id}|{seller}"
     buyer = event["buyer_id"]
     alerts = []
@@ -145,7 +145,7 @@ def unpaid_stock_held(
             bound += value_bound(entry)
     if units < rule.units_medium and (not rule.value_medium or bound < rule.value_medium * 100):
         return []  # the usual case, decided before parsing any amount
-    orders = _at_seller(state, seller)
+    orders = orders_at(state, seller)
     mine = opened.get(event["order_id"])
     until = (mine[RESOLVED] or 1 << 62) if mine is not None else t + 1
     key = f"{rule.id}|{seller}"
