@@ -9,9 +9,9 @@ import orjson
 from streams.agents.wiring import JSON_HEADERS, Wiring
 from streams.core.linking import (
     LINK_EVENT_TYPES,
-    account_record,
     buyer_identity_keys,
     link_message,
+    record_for_new_keys,
     step_identity,
 )
 
@@ -51,8 +51,7 @@ async def route_to_identities(
     record = None
     if keys is not old:
         keys_table[buyer] = keys
-        if not set(keys).issubset(old):  # a key new to the buyer, not just reordered
-            record = account_record(windows)
+        record = record_for_new_keys(old, keys, windows)
     for key in keys:
         message = link_message(record if key not in old else None, event, key)
         await w.identity_events.send(

@@ -37,12 +37,14 @@ from streams.core.linking_state import (
     dropped_accounts,
     evict,
     new_state,
+    record_for_new_keys,
 )
 from streams.core.linking_window import RingWindow, grade, mostly_bad, ring_window
 
 __all__ = [
     "LINK_EVENT_TYPES",
     "account_record",
+    "record_for_new_keys",
     "MAX_BUYER_KEYS",
     "LinkedAccounts",
     "LinkingRules",

@@ -36,12 +36,12 @@ from streams.core.linking_state import (
     CANCELLED,
     COLUMNS,
     State,
-    account_record,
     evict,
     fold,
     fold_at,
     merge_record,
     new_state,
+    record_for_new_keys,
 )
 
 Alert = dict[str, Any]
@@ -138,8 +138,8 @@ class Identities:
             keys = buyer_identity_keys(old, event)
             if keys is not old:
                 buyer_keys[buyer] = keys
-                if windows is not None and not set(keys).issubset(old):  # a key new to it
-                    record = account_record(windows)
+                if windows is not None:
+                    record = record_for_new_keys(old, keys, windows)
                 if plan is not None and plan[0] is old and not plan[2] and _same_keys(old, keys):
                     plan = self._plans[buyer] = (keys, True, ())  # all still solo, reordered
                 else:
@@ -193,9 +193,10 @@ class Identities:
     ) -> list[Alert]:
         """:meth:`feed` for an event that shows keys new to the buyer, with its record.
 
-        The buyer's other keys count the event as usual; each new key gets exactly what
-        ``step_identity`` does with the message and the record, in a state of its own
-        (a record cannot be kept as a position in the buyer's log).
+        The buyer's other keys count the event as usual. A new key that another account
+        already shows gets exactly what ``step_identity`` does with the message and the
+        record; a new key of the buyer's alone stays solo, the record kept with it and
+        merged when it is folded (:meth:`_fold_solo`).
         """
         new = [key for key in keys if key not in old]
         solo = self._solo

@@ -253,6 +253,17 @@ def account_record(windows: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def record_for_new_keys(
+    old: list[str], keys: list[str], windows: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The record to send with ``keys`` (the buyer's keys after an event, ``old`` before).
+
+    :func:`account_record` when a key is new to the buyer, ``None`` when the event only
+    re-showed or reordered known keys: those heard every event of the buyer already.
+    """
+    return None if set(keys).issubset(old) else account_record(windows)
+
+
 def merge_record(state: State, buyer: str, record: dict[str, Any], rules: LinkingRules) -> bool:
     """Take in an account's kept record (:func:`account_record`), in place; whether it added.
 

@@ -11,9 +11,9 @@ from schemas.event import validate_event
 from streams.core import linking_shared
 from streams.core.linking import (
     LinkedAccounts,
-    account_record,
     buyer_identity_keys,
     link_message,
+    record_for_new_keys,
     step_identity,
 )
 from streams.core.linking_rules import load_linking_file
@@ -46,7 +46,7 @@ class Reference:
         record = None
         if keys is not old:
             self.buyer_keys[buyer] = keys
-            record = account_record(windows)
+            record = record_for_new_keys(old, keys, windows)
         alerts = []
         for key in keys:
             message = orjson.loads(orjson.dumps(  # as it travels over the identities topic
