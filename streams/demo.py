@@ -7,6 +7,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from analytics.report import summary
 from streams import topics
 from streams.core.contacts import phone_problem
 from streams.core.linking_normalize import normalize_address, normalize_phone
+from streams.core.rules import BadContact, load_rules
 from streams.lag import group_lag
 from streams.settings import Settings
 from streams.supervise import WorkerProcess
@@ -67,7 +69,15 @@ def namespace_ids(event: dict[str, Any], tag: str) -> dict[str, Any]:
 
 def _usable(phone: str, country: Any) -> bool:
     """Whether a phone links accounts and passes ``bad_contact`` with the default rules."""
-    return bool(normalize_phone(phone, country)) and phone_problem(phone, 7, 15, 6) is None
+    rule = _default_bad_contact()
+    return bool(normalize_phone(phone, country)) and phone_problem(
+        phone, rule.min_phone_digits, rule.max_phone_digits, rule.max_repeated_digits
+    ) is None
+
+
+@cache
+def _default_bad_contact() -> BadContact:
+    return load_rules().bad_contact
 
 
 def _tag_phone(phone: str, country: Any, tag: str) -> str:
