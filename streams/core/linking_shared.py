@@ -74,8 +74,9 @@ def step(
     if state is None:
         state = new_state()
     col, day, joined = fold(state, event, rules)
-    record = event.get("record")
-    if record and merge_record(state, event["buyer_id"], record, rules) and rules.enabled:
+    record = event.get("record")  # a dict from the buyers stage; anything else is ignored
+    merged = type(record) is dict and merge_record(state, event["buyer_id"], record, rules)
+    if merged and rules.enabled:
         # the account's earlier events, on any kept day: every window is a candidate
         return state, evaluate(state, key, event, col, day, rules, True)
     # Only a bad outcome or a new account can raise an alert (a new order or a payment

@@ -271,9 +271,12 @@ def merge_record(state: State, buyer: str, record: dict[str, Any], rules: Linkin
     both count the same account's events, the record all of them, so the merge is exact
     and a redelivered or repeated record changes nothing. Days before :func:`cutoff` are
     left out; the account joins (making room past ``max_members``) when it has any.
+    Parts that are not what :func:`account_record` writes are ignored.
     """
     first = cutoff(state, rules) if state["w"] else 0
-    incoming = record.get("rows") or []
+    incoming = record.get("rows")
+    if type(incoming) is not list:
+        incoming = []  # not a record the buyers stage wrote: counts nothing
     members: dict[str, list[int]] = state["b"]
     rows = members.get(buyer)
     merged: dict[int, list[int]] = {}
@@ -300,8 +303,12 @@ def merge_record(state: State, buyer: str, record: dict[str, Any], rules: Linkin
     members[buyer] = [n for day in sorted(merged) for n in merged[day]]
     since = first * DAY
     known = {entry[1] for entry in state.get("e", ())}
-    for t, event_id in record.get("evidence") or ():
-        if type(t) is int and t >= since and event_id not in known:
+    evidence = record.get("evidence")
+    for entry in evidence if type(evidence) is list else ():
+        if type(entry) is not list or len(entry) != 2:
+            continue
+        t, event_id = entry
+        if type(t) is int and t >= since and type(event_id) is str and event_id not in known:
             _keep_evidence(state, [t, event_id, buyer])
     return True
 

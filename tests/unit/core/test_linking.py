@@ -745,3 +745,30 @@ def test_the_record_makes_the_ring_independent_of_which_of_its_events_came_first
     # each account's card order (and the card) first, its unpaid closes after
     late = [e for e in events if e not in payments_first]
     assert {a["alert_id"] for a in _replay(payments_first + late)} == expected
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        ["not", "a", "record"],
+        "rows",
+        {"rows": "20736,1,0,0,1,0,0"},
+        {"rows": [20736, "1", None, 0, 0, 0, 0]},  # a string or null is no count
+        {"rows": [20736, 0, 0, 0, 0, 0, 0], "evidence": "ev-1"},
+        {"rows": [20736, 0, 0, 0, 0, 0, 0], "evidence": [[1, 2, 3], "x", [None, "ev-1"]]},
+        {"evidence": [[1790812800, 7]]},
+    ],
+)
+def test_a_malformed_record_counts_nothing_and_the_event_still_counts(record):
+    events = ring(PAYMENT, unpaid=(2, 1, 2, 1), paid=(1, 0, 1, 0))
+    key = identity_keys(events[0])[3]
+    plain, tampered = None, None
+    plain_alerts, tampered_alerts = [], []
+    for event in events:
+        plain, raised = step_identity(plain, key, link_message(None, event, key), RULES)
+        plain_alerts += raised
+        message = {**link_message(None, event, key), "record": record}
+        tampered, raised = step_identity(tampered, key, message, RULES)
+        tampered_alerts += raised
+    assert tampered == plain
+    assert tampered_alerts == plain_alerts
