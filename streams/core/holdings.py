@@ -32,6 +32,7 @@ SKUS = 6  # index of the first ``sku, quantity`` pair
 # may still arrive), short enough to keep the state of a buyer who pays for many orders
 # small.
 RESOLVED_KEEP = 3600
+ORDERS_CAP = 64  # orders kept in ``o`` (and markers in ``z``) per buyer
 
 
 def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None:
@@ -68,8 +69,16 @@ def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None
     opened = state.get("o")
     if opened is None:
         state["o"] = {order_id: entry}
-    else:
-        opened[order_id] = entry
+        return
+    if len(opened) >= ORDERS_CAP and order_id not in opened:
+        del opened[min(opened, key=lambda k: _drop_rank(opened[k]))]
+    opened[order_id] = entry
+
+
+def _drop_rank(entry: list[Any]) -> tuple[int, int, str]:
+    """Which order a full ``o`` drops first: the earliest resolved, else the oldest unpaid."""
+    resolved: int = entry[RESOLVED]
+    return (0, resolved, event_id_of(entry)) if resolved else (1, entry[0], event_id_of(entry))
 
 
 def close_order(state: State, order_id: str, t: int) -> None:
@@ -88,6 +97,8 @@ def close_order(state: State, order_id: str, t: int) -> None:
     gone = state.get("z")
     if gone is None:
         gone = state["z"] = {}
+    elif len(gone) >= ORDERS_CAP and order_id not in gone:
+        del gone[min(gone, key=lambda k: (gone[k], k))]  # the earliest resolution goes
     gone[order_id] = min(t, gone.get(order_id, t))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from streams.core.holdings import ORDERS_CAP
+
 MAX_HORIZON_DAYS = 400
 MAX_FLOOD_MINUTES = 24 * 60
 
@@ -148,6 +150,8 @@ class OrderFlood(Rule):
         if not 1 <= self.horizon_minutes <= MAX_FLOOD_MINUTES:
             raise ValueError(f"horizon_minutes must be between 1 and {MAX_FLOOD_MINUTES}")
         _levels("orders", self.orders_medium, self.orders_high)
+        if self.orders_high > ORDERS_CAP:
+            raise ValueError(f"orders_high must be at most {ORDERS_CAP} (orders kept per buyer)")
         _levels("units", self.units_medium, self.units_high)
 
 

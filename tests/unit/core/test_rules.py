@@ -88,6 +88,7 @@ def test_a_rule_can_be_disabled(tmp_path):
         ("[order_flood]\nhorizon_minutes = 0\n", "horizon_minutes must be between 1 and 1440"),
         ("[order_flood]\nunits_high = 3\n", "units_high must be at least units_medium"),
         ("[order_flood]\norders_medium = 0\n", "orders_medium must be at least 1"),
+        ("[order_flood]\norders_high = 65\n", "orders_high must be at most 64"),
         ("[unpaid_stock_held]\nvalue_high = 10\n", "value_high must be at least value_medium"),
         ("[unpaid_stock_held]\nvalue_medium = -1\n", "must be 0 (off) or more"),
         ("[bad_contact]\nmin_phone_digits = 20\n", "min_phone_digits must be at least 1"),

@@ -8,7 +8,7 @@ from streams.core import windows as win
 from streams.core.bursts import fire_levels, fired_at
 from streams.core.evidence import EVIDENCE_CAP, evidence
 from streams.core.fields import DAY, epoch_of, format_epoch
-from streams.core.holdings import RESOLVED, RESOLVED_KEEP, held, held_at
+from streams.core.holdings import ORDERS_CAP, RESOLVED, RESOLVED_KEEP, held, held_at
 from streams.core.layout import dedupe_key
 
 from .factories import T0, at, make_event
@@ -216,6 +216,30 @@ def test_open_unpaid_orders_hold_units_and_value_until_resolved():
     state = fold_all([dispute], state)
     assert "o" not in state
     assert held(state) == (0, 0, 0)
+
+
+def test_a_buyer_past_the_orders_cap_loses_the_earliest_resolved_then_the_oldest_unpaid():
+    flood = [make_event("order.created", order=f"o-{i:03d}", when=after(i)) for i in range(100)]
+    state = fold_all(flood)
+    assert sorted(state["o"]) == [f"o-{i:03d}" for i in range(100 - ORDERS_CAP, 100)]
+    assert held(state)[0] == ORDERS_CAP
+    size = len(orjson.dumps(state))
+    state = fold_all([make_event("order.created", order=f"o-{i}", when=after(i))
+                      for i in range(100, 1000)], state)
+    assert len(orjson.dumps(state)) < size + 200  # a thousand orders: the same size
+    # a paid order goes before any unpaid one, however old the unpaid ones are
+    paid = [make_event("order.paid", order=f"o-{i}", when=after(2000 + i)) for i in (990, 980)]
+    state = fold_all([*paid, make_event("order.created", order="o-new", when=after(3000))],
+                     state)
+    assert "o-980" not in state["o"] and "o-990" in state["o"]  # 980 was resolved earlier
+    assert "o-937" in state["o"] and len(state["o"]) == ORDERS_CAP
+
+
+def test_resolutions_of_unknown_orders_are_capped_too():
+    closes = [make_event("order.closed_unpaid", order=f"o-{i:03d}", when=after(i))
+              for i in range(200)]
+    state = fold_all(closes)
+    assert sorted(state["z"]) == [f"o-{i:03d}" for i in range(200 - ORDERS_CAP, 200)]
 
 
 def test_a_resolution_far_behind_the_watermark_drops_the_order_at_once():
