@@ -55,6 +55,16 @@ def _seller(hook: Webhook, body: dict[str, Any]) -> str:
     )
 
 
+def shop_order_id(seller: str, number: str) -> str:
+    """``<shop host>:<order number>``: WooCommerce numbers restart at 1 on every site.
+
+    Two shops' order 727 are two orders; keyed by the bare number, the pipeline would take
+    the second one's creation for a redelivery of the first and resolve one shop's refunds
+    to the other shop's buyer.
+    """
+    return f"{seller}:{number}"
+
+
 def _buyer(order: dict[str, Any], seller: str) -> str | None:
     customer_id = opt_ident(order, "customer_id")
     if customer_id and customer_id != "0":
@@ -106,7 +116,8 @@ def order_events(order: dict[str, Any], topic: str, seller: str) -> list[Event]:
     (``date_paid`` set), cancelled (after payment) or closed unpaid (without),
     failed payment, and one refund.completed per listed refund.
     """
-    order_id = req_ident(order, "id", "order id")
+    number = req_ident(order, "id", "order id")
+    order_id = shop_order_id(seller, number)
     status = text(order, "status")
     modified = _ts(order, "date_modified")
     paid_at = _ts(order, "date_paid")
@@ -130,7 +141,7 @@ def order_events(order: dict[str, Any], topic: str, seller: str) -> list[Event]:
         events.append(
             event(
                 "order.created",
-                order_id,
+                number,
                 _ts(order, "date_created"),
                 amount=opt_decimal(order, "total"),
                 currency=code,
@@ -143,24 +154,24 @@ def order_events(order: dict[str, Any], topic: str, seller: str) -> list[Event]:
     if paid_at:
         events.append(
             event(
-                "order.paid", order_id, paid_at, amount=opt_decimal(order, "total"), currency=code
+                "order.paid", number, paid_at, amount=opt_decimal(order, "total"), currency=code
             )
         )
     if status == "cancelled":
         if paid_at:
             events.append(
-                event("order.cancelled", order_id, modified, actor="seller", reason=status)
+                event("order.cancelled", number, modified, actor="seller", reason=status)
             )
         else:
             # WooCommerce cancels unpaid orders when the hold-stock time runs out
             events.append(
-                event("order.closed_unpaid", order_id, modified, actor="system", reason=status)
+                event("order.closed_unpaid", number, modified, actor="system", reason=status)
             )
     elif status == "failed":
         events.append(
             event(
                 "payment.failed",
-                f"{order_id}:{modified}",
+                f"{number}:{modified}",
                 modified,
                 amount=opt_decimal(order, "total"),
                 currency=code,
@@ -200,6 +211,7 @@ def refund_events(refund: dict[str, Any], seller: str) -> list[Event]:
         order_id = match.group(1) if match else None
     if order_id is None:
         raise InvalidEvent("refund names no order (parent_id or _links.up)")
+    order_id = shop_order_id(seller, order_id)
     amount = opt_decimal(refund, "amount")
     return [
         make_event(

@@ -4,6 +4,7 @@ import pytest
 
 from schemas.event import validate_event
 from streams.adapters import Webhook, normalize
+from streams.core.orders import step_order
 from streams.errors import InvalidEvent
 from tests.unit.adapters.adapter_fixtures import hook, load, raw
 
@@ -33,7 +34,7 @@ def test_order_created_already_paid_gives_order_created_and_order_paid():
         "occurred_at": "2017-03-22T19:28:02Z",  # date_created_gmt
         "marketplace": "woocommerce",
         "seller_id": "example.com",  # from _links.self
-        "order_id": "727",
+        "order_id": "example.com:727",  # numbers restart on every site: scoped by the shop
         "buyer_id": "email:john.doe@example.com",  # guest: customer_id 0
         "source_updated_at": "2017-03-22T19:28:08Z",
         "amount": "29.35",
@@ -71,6 +72,21 @@ def test_webhook_source_header_names_the_seller():
     [paid] = events(raw(UPDATED), "order.updated", X_WC_Webhook_Source=SOURCE)
     assert paid["seller_id"] == "shop.example.org"
     assert paid["event_id"] == "woocommerce:order.paid:shop.example.org:727"
+    assert paid["order_id"] == "shop.example.org:727"
+
+
+def test_two_shops_order_727_are_two_orders_all_the_way_through_the_orders_stage():
+    here, there = (events(raw(RETRIEVED), "order.created", X_WC_Webhook_Source=source)
+                   for source in (SOURCE, "https://other-shop.example.net"))
+    assert here[0]["order_id"] != there[0]["order_id"]
+    states: dict[str, dict] = {}
+    forwarded = []
+    for event in [*here, *there]:  # as the orders stage keys its table: by order_id
+        state, out = step_order(states.get(event["order_id"]), event)
+        states[event["order_id"]] = state
+        forwarded += out
+    assert [e["type"] for e in forwarded] == ["order.created", "order.paid"] * 2
+    assert len(states) == 2
 
 
 def test_pending_order_cancelled_without_payment_is_closed_unpaid():
@@ -125,7 +141,7 @@ def test_refund_resource_becomes_refund_completed_for_the_order_in_its_links():
         "occurred_at": "2017-03-21T20:07:11Z",
         "marketplace": "woocommerce",
         "seller_id": "example.com",
-        "order_id": "723",  # from _links.up .../orders/723
+        "order_id": "example.com:723",  # from _links.up .../orders/723
         "refund_id": "726",
         "amount": "10.00",
         "schema_version": 1,
