@@ -7,9 +7,9 @@ from typing import Any
 import orjson
 
 from schemas.event import validate_event
-from streams.agents.wiring import JSON_HEADERS, Wiring
+from streams.agents.wiring import JSON_HEADERS, Wiring, log
 from streams.core.buyers import BUYER_EVENT_TYPES
-from streams.core.orders import step_order
+from streams.core.orders import Sweeper, idle, step_order
 
 
 def register(w: Wiring) -> None:
@@ -17,6 +17,7 @@ def register(w: Wiring) -> None:
     state = w.app.Table(
         "order-state", default=None, schema=w.json_schema, partitions=w.settings.partitions,
     )
+    sweeper = Sweeper(every=w.settings.orders_sweep_every)
 
     @w.app.agent(w.events, name="orders", concurrency=1)
     async def orders(stream: Any) -> None:
@@ -27,7 +28,13 @@ def register(w: Wiring) -> None:
                     forwards = [event]
                 else:
                     new_state, forwards = step_order(state.get(event["order_id"]), event)
+                    partition = ev.message.partition
+                    if new_state.get("p") != partition:
+                        new_state["p"] = partition
                     state[event["order_id"]] = new_state
+                    before = sweeper.due(partition, event["occurred_at"])
+                    if before is not None:
+                        forget_idle(state, partition, before)
                 for out in forwards:
                     if out["type"] not in BUYER_EVENT_TYPES:
                         continue  # nothing the buyers stage counts; Replay skips them too
@@ -35,3 +42,21 @@ def register(w: Wiring) -> None:
                         key=out["buyer_id"].encode(), value=orjson.dumps(out),
                         headers=JSON_HEADERS,
                     )
+
+
+def forget_idle(state: Any, partition: int, before: str) -> None:
+    """Delete the partition's orders whose latest event is dated before ``before``.
+
+    Runs inside the stream iteration of an event of ``partition``: Faust writes each
+    deletion to that partition of the changelog, which is where the order's state lives
+    (the agent stamped it with ``p``), so a restart does not bring the orders back.
+    """
+    gone = [
+        key for key, value in state.items()
+        if type(value) is dict and value.get("p") == partition and idle(value, before)
+    ]
+    for key in gone:
+        del state[key]
+    if gone:
+        log.info("orders: forgot %d orders of partition %d idle since before %s",
+                 len(gone), partition, before)

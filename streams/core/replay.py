@@ -7,7 +7,7 @@ from typing import Any, Protocol
 from streams.core.buyers import BUYER_EVENT_TYPES, step_buyer, suppression
 from streams.core.fields import epoch_of
 from streams.core.lists import ListBook
-from streams.core.orders import step_order
+from streams.core.orders import Sweeper, idle, step_order
 from streams.core.rules import RuleSet
 
 
@@ -35,7 +35,8 @@ class Replay:
         lists: the allow and deny lists, or ``None``.
         identities: the identities stage (``streams.core.linking.LinkedAccounts``), or
             ``None``; it sees every buyer event after the buyers stage.
-        orders: order state by ``order_id`` (the orders stage's table).
+        orders: order state by ``order_id`` (the orders stage's table; orders idle for
+            ``orders.KEEP_DAYS`` are forgotten as the stage forgets them).
         buyers: buyer state by ``buyer_id`` (the buyers stage's table).
         suppressed: the alerts an allow entry suppressed, in order (never returned by
             :meth:`feed`), each with its ``suppressed`` field.
@@ -51,6 +52,7 @@ class Replay:
         self.orders: dict[str, dict[str, Any]] = {}
         self.buyers: dict[str, dict[str, Any]] = {}
         self.suppressed: list[dict[str, Any]] = []
+        self._sweeper = Sweeper()  # as the orders stage forgets idle orders (one partition)
 
     def feed(self, event: dict[str, Any]) -> list[dict[str, Any]]:
         """Run one validated canonical event through the stages.
@@ -69,6 +71,10 @@ class Replay:
             state, forward = step_order(known, event)
             if known is None:  # a known state was updated in place: no write needed
                 orders[order_id] = state
+            before = self._sweeper.due(0, event["occurred_at"])
+            if before is not None:
+                for gone in [k for k, v in orders.items() if idle(v, before)]:
+                    del orders[gone]
             if not forward:
                 return []
             if len(forward) == 1 and forward[0]["type"] not in BUYER_EVENT_TYPES:

@@ -3,7 +3,9 @@ import copy
 import orjson
 import pytest
 
-from streams.core.orders import MAX_HELD, MAX_IDS, SEP, step_order
+from streams.core.orders import KEEP_DAYS, MAX_HELD, MAX_IDS, SEP, Sweeper, idle, step_order
+from streams.core.replay import Replay
+from streams.core.rules import load_rules
 
 from .factories import at, make_event
 
@@ -115,3 +117,56 @@ def test_order_state_is_plain_json_and_survives_a_round_trip():
     state = orjson.loads(orjson.dumps(state))
     _, forwarded = run([make_event("order.created", "b-2", order="o-1")], state)
     assert forwarded[1]["buyer_id"] == "b-2"
+
+
+# --- forgetting idle orders --------------------------------------------------------------
+
+
+def test_an_order_keeps_the_date_of_its_latest_event():
+    state, _ = run([make_event("order.created", order="o-1", when="2026-03-01T10:00:00Z"),
+                    make_event("order.paid", order="o-1", when="2026-03-04T10:00:00Z")])
+    assert state["d"] == "2026-03-04"
+    late = make_event("order.cancelled", order="o-1", when="2026-03-02T10:00:00Z")
+    state, _ = run([late, dict(late)], state)  # a late event and its redelivery
+    assert state["d"] == "2026-03-04"
+
+
+@pytest.mark.parametrize(
+    ("state", "before", "idle_"),
+    [
+        ({"d": "2025-01-31"}, "2025-02-01", True),
+        ({"d": "2025-02-01"}, "2025-02-01", False),
+        ({"d": "2026-01-01"}, "2025-02-01", False),
+        ({"b": "b-1", "st": "paid"}, "2025-02-01", False),  # written before orders kept "d"
+    ],
+)
+def test_idle_compares_the_latest_event_date(state, before, idle_):
+    assert idle(state, before) is idle_
+
+
+def test_the_sweeper_is_due_at_the_first_event_and_every_n_per_partition():
+    sweeper = Sweeper(keep_days=KEEP_DAYS, every=3)
+    dues = [sweeper.due(0, f"2026-05-0{i}T00:00:00Z") for i in range(1, 8)]
+    assert dues == ["2025-03-27", None, None, "2025-03-30", None, None, "2025-04-02"]
+    assert sweeper.due(1, "2020-01-01T00:00:00+08:00") == "2018-11-27"  # its own partition
+    assert sweeper.due(0, "2019-01-01T00:00:00Z") is None  # an old event: not the newest
+    assert sweeper.due(0, "2019-01-01T00:00:00Z") is None
+    assert sweeper.due(0, "2019-01-01T00:00:00Z") == "2025-04-02"  # still the newest's cutoff
+
+
+def test_replay_forgets_an_order_idle_for_keep_days_and_a_later_creation_starts_it_afresh():
+    engine = Replay(load_rules())
+    engine._sweeper = Sweeper(every=1)
+    old = make_event("order.created", order="o-old", when="2024-01-01T10:00:00Z")
+    kept = make_event("order.created", order="o-kept", when="2024-06-01T10:00:00Z")
+    engine.feed(old)
+    engine.feed(kept)
+    assert set(engine.orders) == {"o-old", "o-kept"}
+    engine.feed(make_event("order.paid", order="o-new", when="2025-02-05T10:00:00Z"))
+    assert set(engine.orders) == {"o-kept", "o-new"}  # o-old: over 400 days before Feb 5
+    again = make_event("order.created", order="o-old", when="2025-02-06T10:00:00Z")
+    engine.feed(again)
+    assert engine.orders["o-old"]["i"] == again["event_id"] + SEP  # a fresh state
+    assert engine.orders["o-old"]["d"] == "2025-02-06"
+    assert step_order(engine.orders["o-kept"], dict(kept, event_id="ev-other"))[1] == []
+
