@@ -44,7 +44,6 @@ class Settings:
     sink_interval_ms: int = 200
     sql_token: str | None = None
     session_timeout_s: int = 30
-    orders_sweep_every: int = 10_000
     secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -73,7 +72,6 @@ class Settings:
             sink_interval_ms=_int(env, "ORDERGUARD_SINK_INTERVAL_MS", 200),
             sql_token=token,
             session_timeout_s=_int(env, "ORDERGUARD_SESSION_TIMEOUT_S", 30),
-            orders_sweep_every=max(1, _int(env, "ORDERGUARD_ORDERS_SWEEP_EVERY", 10_000)),
             secrets={
                 platform: _secrets(env, f"ORDERGUARD_{platform.upper()}_SECRET")
                 for platform in PLATFORM_SECRETS

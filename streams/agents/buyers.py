@@ -7,8 +7,10 @@ from typing import Any
 import orjson
 
 from streams.agents.identities import route_to_identities
+from streams.agents.sweeping import sweep_by_key
 from streams.agents.wiring import JSON_HEADERS, Wiring
 from streams.core.buyers import step_buyer
+from streams.core.sweep import Sweeper
 
 
 def register(w: Wiring) -> None:
@@ -20,6 +22,8 @@ def register(w: Wiring) -> None:
         "buyer-identity-keys", default=None, schema=w.json_schema,
         partitions=w.settings.partitions,
     )
+
+    sweeper = Sweeper()
 
     @w.app.agent(w.buyer_events, name="buyers", concurrency=1)
     async def buyers(stream: Any) -> None:
@@ -36,3 +40,6 @@ def register(w: Wiring) -> None:
                     else:
                         await w.publish_alert(alert)
                 await route_to_identities(w, identity_keys, event, new_state)
+                for gone in sweep_by_key(sweeper, windows, ev.message.partition,
+                                         event["occurred_at"], w.settings.partitions, "buyers"):
+                    identity_keys.pop(gone, None)  # same key, same partition

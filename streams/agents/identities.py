@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 
+from streams.agents.sweeping import sweep_by_key
 from streams.agents.wiring import JSON_HEADERS, Wiring
 from streams.core.linking import (
     LINK_EVENT_TYPES,
@@ -14,6 +15,7 @@ from streams.core.linking import (
     record_for_new_keys,
     step_identity,
 )
+from streams.core.sweep import Sweeper
 
 
 def register(w: Wiring) -> None:
@@ -21,18 +23,21 @@ def register(w: Wiring) -> None:
     state = w.app.Table(
         "identity-state", default=None, schema=w.json_schema, partitions=w.settings.partitions,
     )
+    sweeper = Sweeper()
 
     @w.app.agent(w.identity_events, name="identities", concurrency=1)
     async def identities(stream: Any) -> None:
         async for ev in stream.events():
             async with w.guarded(ev, "identities"):
                 key = ev.key.decode()
-                new_state, alerts = step_identity(
-                    state.get(key), key, orjson.loads(ev.value), w.linking
-                )
+                message = orjson.loads(ev.value)
+                new_state, alerts = step_identity(state.get(key), key, message, w.linking)
                 state[key] = new_state
                 for alert in alerts:
                     await w.publish_alert(alert)
+                sweep_by_key(sweeper, state, ev.message.partition,
+                             str(message.get("occurred_at") or ""), w.settings.partitions,
+                             "identities")
 
 
 async def route_to_identities(

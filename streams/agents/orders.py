@@ -7,9 +7,11 @@ from typing import Any
 import orjson
 
 from schemas.event import validate_event
-from streams.agents.wiring import JSON_HEADERS, Wiring, log
+from streams.agents.sweeping import forget
+from streams.agents.wiring import JSON_HEADERS, Wiring
 from streams.core.buyers import BUYER_EVENT_TYPES
-from streams.core.orders import Sweeper, idle, step_order
+from streams.core.orders import idle, step_order
+from streams.core.sweep import Sweeper
 
 
 def register(w: Wiring) -> None:
@@ -17,7 +19,7 @@ def register(w: Wiring) -> None:
     state = w.app.Table(
         "order-state", default=None, schema=w.json_schema, partitions=w.settings.partitions,
     )
-    sweeper = Sweeper(every=w.settings.orders_sweep_every)
+    sweeper = Sweeper()
 
     @w.app.agent(w.events, name="orders", concurrency=1)
     async def orders(stream: Any) -> None:
@@ -44,19 +46,10 @@ def register(w: Wiring) -> None:
                     )
 
 
-def forget_idle(state: Any, partition: int, before: str) -> None:
-    """Delete the partition's orders whose latest event is dated before ``before``.
-
-    Runs inside the stream iteration of an event of ``partition``: Faust writes each
-    deletion to that partition of the changelog, which is where the order's state lives
-    (the agent stamped it with ``p``), so a restart does not bring the orders back.
-    """
-    gone = [
-        key for key, value in state.items()
-        if type(value) is dict and value.get("p") == partition and idle(value, before)
-    ]
-    for key in gone:
-        del state[key]
-    if gone:
-        log.info("orders: forgot %d orders of partition %d idle since before %s",
-                 len(gone), partition, before)
+def forget_idle(state: Any, partition: int, before: str) -> list[Any]:
+    """Delete the partition's orders whose latest event is dated before ``before``."""
+    return forget(
+        state,
+        lambda _, v: type(v) is dict and v.get("p") == partition and idle(v, before),
+        f"orders, partition {partition}",
+    )

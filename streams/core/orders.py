@@ -16,22 +16,18 @@ State layout per ``order_id`` (plain JSON, every key optional)::
     }
 
 An order is never finished for good: a chargeback can come months after delivery. But one
-whose latest event is ``KEEP_DAYS`` older than the newest event of its partition is
-forgotten (:class:`Sweeper`, :func:`idle`); otherwise the stage's table would keep every
-order ever seen. ``KEEP_DAYS`` is over a year, longer than card networks and marketplaces
-let a chargeback or dispute come (120 days after the transaction for most card disputes).
-A later event of a forgotten order starts it afresh: one that names its buyer counts as
-usual, one that names none waits in ``h`` for an event that does.
+whose latest event is ``streams.core.sweep.KEEP_DAYS`` older than the newest event of its
+partition is forgotten (:func:`idle`, ``streams.core.sweep.Sweeper``); otherwise the stage's
+table would keep every order ever seen. A later event of a forgotten order starts it
+afresh: one that names its buyer counts as usual, one that names none waits in ``h`` for an
+event that does.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 MAX_IDS = 32  # an order's life has a dozen events; redeliveries repeat recent ones
-KEEP_DAYS = 400  # days an order may go without an event before it is forgotten
-SWEEP_EVERY = 10_000  # events of a partition between two sweeps of its idle orders
 SEP = "\x1f"  # ends each id in "i" (ASCII unit separator: not found in real event ids)
 MAX_HELD = 16
 
@@ -131,33 +127,3 @@ def idle(state: dict[str, Any], before: str) -> bool:
     last = state.get("d")
     return last is not None and last < before
 
-
-class Sweeper:
-    """When a partition's idle orders are due to be forgotten: bookkeeping only.
-
-    Feed it every event's partition and date; every ``every`` events of a partition (and at
-    the first one, which also finds the orders a restart restored) it returns the date
-    before which an order of that partition is idle: ``KEEP_DAYS`` before the newest
-    event it has seen there. The caller deletes those orders.
-    """
-
-    def __init__(self, keep_days: int = KEEP_DAYS, every: int = SWEEP_EVERY) -> None:
-        self.keep = timedelta(days=keep_days)
-        self.every = every
-        self._newest: dict[int, str] = {}
-        self._count: dict[int, int] = {}
-
-    def due(self, partition: int, occurred_at: str) -> str | None:
-        """The cutoff date when the partition's sweep is due with this event, else None."""
-        day = occurred_at[:10]
-        newest = self._newest.get(partition)
-        if newest is None or day > newest:
-            self._newest[partition] = newest = day
-        count = self._count.get(partition, 0)
-        self._count[partition] = count + 1
-        if count % self.every:
-            return None
-        try:
-            return (date.fromisoformat(newest) - self.keep).isoformat()
-        except ValueError:  # not a date: nothing to compare against
-            return None

@@ -7,8 +7,9 @@ from typing import Any, Protocol
 from streams.core.buyers import BUYER_EVENT_TYPES, step_buyer, suppression
 from streams.core.fields import epoch_of
 from streams.core.lists import ListBook
-from streams.core.orders import Sweeper, idle, step_order
+from streams.core.orders import idle, step_order
 from streams.core.rules import RuleSet
+from streams.core.sweep import Sweeper
 
 
 class Stage(Protocol):
@@ -36,7 +37,8 @@ class Replay:
         identities: the identities stage (``streams.core.linking.LinkedAccounts``), or
             ``None``; it sees every buyer event after the buyers stage.
         orders: order state by ``order_id`` (the orders stage's table; orders idle for
-            ``orders.KEEP_DAYS`` are forgotten as the stage forgets them).
+            ``sweep.KEEP_DAYS`` are forgotten as the stage forgets them, the file being
+            one partition). Buyers and identities are not swept: a replay ends.
         buyers: buyer state by ``buyer_id`` (the buyers stage's table).
         suppressed: the alerts an allow entry suppressed, in order (never returned by
             :meth:`feed`), each with its ``suppressed`` field.

@@ -20,12 +20,6 @@ def test_environment_overrides_and_rotating_secrets():
     assert s.secrets["shopify"] == ("old", "new")
 
 
-@pytest.mark.parametrize(("raw", "every"), [(None, 10_000), ("50", 50), ("0", 1), ("-3", 1)])
-def test_orders_sweep_every_is_at_least_one_event(raw, every):
-    env = {} if raw is None else {"ORDERGUARD_ORDERS_SWEEP_EVERY": raw}
-    assert Settings.from_env(env).orders_sweep_every == every
-
-
 def test_a_non_integer_port_is_a_clear_error():
     with pytest.raises(ConfigError, match="ORDERGUARD_WEB_PORT must be an integer"):
         Settings.from_env({"ORDERGUARD_WEB_PORT": "http"})

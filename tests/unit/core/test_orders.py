@@ -3,7 +3,7 @@ import copy
 import orjson
 import pytest
 
-from streams.core.orders import KEEP_DAYS, MAX_HELD, MAX_IDS, SEP, Sweeper, idle, step_order
+from streams.core.orders import MAX_HELD, MAX_IDS, SEP, idle, step_order
 from streams.core.replay import Replay
 from streams.core.rules import load_rules
 
@@ -144,19 +144,8 @@ def test_idle_compares_the_latest_event_date(state, before, idle_):
     assert idle(state, before) is idle_
 
 
-def test_the_sweeper_is_due_at_the_first_event_and_every_n_per_partition():
-    sweeper = Sweeper(keep_days=KEEP_DAYS, every=3)
-    dues = [sweeper.due(0, f"2026-05-0{i}T00:00:00Z") for i in range(1, 8)]
-    assert dues == ["2025-03-27", None, None, "2025-03-30", None, None, "2025-04-02"]
-    assert sweeper.due(1, "2020-01-01T00:00:00+08:00") == "2018-11-27"  # its own partition
-    assert sweeper.due(0, "2019-01-01T00:00:00Z") is None  # an old event: not the newest
-    assert sweeper.due(0, "2019-01-01T00:00:00Z") is None
-    assert sweeper.due(0, "2019-01-01T00:00:00Z") == "2025-04-02"  # still the newest's cutoff
-
-
 def test_replay_forgets_an_order_idle_for_keep_days_and_a_later_creation_starts_it_afresh():
     engine = Replay(load_rules())
-    engine._sweeper = Sweeper(every=1)
     old = make_event("order.created", order="o-old", when="2024-01-01T10:00:00Z")
     kept = make_event("order.created", order="o-kept", when="2024-06-01T10:00:00Z")
     engine.feed(old)
