@@ -4,8 +4,8 @@ Faust writes a table deletion to the changelog partition of the event being proc
 an agent deletes only the entries that live in that partition: the orders agent stamps the
 partition in each order's state (``orderguard.events`` may come from any producer), the
 buyers and identities agents recompute it from the key, as their internal topics were
-partitioned by the app's own producer (murmur2 of the key, like every Kafka client's
-default). A restart then recovers the tables without the forgotten entries.
+partitioned by the app's own producer (aiokafka's default: murmur2 of the key, as the Java
+client does). A restart then recovers the tables without the forgotten entries.
 """
 
 from __future__ import annotations
