@@ -98,12 +98,15 @@ def _keys_of(details: tuple[Any, ...]) -> tuple[str, ...]:
 
 
 def buyer_identity_keys(buyer_keys: list[str], event: dict[str, Any]) -> list[str]:
-    """The buyer's remembered identity keys after this event, the most recent last.
+    """The buyer's remembered identity keys after this event, the latest added last.
 
-    An ``order.created`` (or an ``order.paid`` naming the payment account) moves its keys
-    to the end; the oldest go past ``MAX_BUYER_KEYS``. The buyers stage keeps this list
-    with the buyer and sends each of the buyer's events to every key in it, since
-    follow-up events carry no shipping, payment or device.
+    An ``order.created`` (or an ``order.paid`` naming the payment account) that shows a key
+    new to the buyer moves its keys to the end; the earliest go past ``MAX_BUYER_KEYS``. One
+    that shows only keys the buyer has changes nothing: a buyer's orders and payments show
+    different keys (the card only at payment), and moving them each time would rewrite the
+    list, and the buyers stage's table, on almost every order and payment. The buyers stage
+    keeps this list with the buyer and sends each of the buyer's events to every key in it,
+    since follow-up events carry no shipping, payment or device.
 
     Args:
         buyer_keys: the list kept so far (``[]`` for a new buyer); never modified.
@@ -116,6 +119,11 @@ def buyer_identity_keys(buyer_keys: list[str], event: dict[str, Any]) -> list[st
     """
     found = identity_keys(event)
     if not found or buyer_keys[-len(found) :] == found:
+        return buyer_keys
+    for key in found:
+        if key not in buyer_keys:
+            break
+    else:  # nothing new: a paid order shows its card, the next order its address again
         return buyer_keys
     kept = [key for key in buyer_keys if key not in found] + found
     return kept[-MAX_BUYER_KEYS:]
