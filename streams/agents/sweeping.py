@@ -16,7 +16,8 @@ from typing import Any
 from aiokafka.partitioner import murmur2
 
 from streams.agents.wiring import log
-from streams.core.sweep import Sweeper, watermark_idle
+from streams.core import sweep
+from streams.core.sweep import Sweeper, day_start, watermark_idle
 
 
 def partition_of(key: str, partitions: int) -> int:
@@ -26,9 +27,7 @@ def partition_of(key: str, partitions: int) -> int:
 
 def forget(table: Any, doomed: Callable[[Any, Any], bool], what: str) -> list[Any]:
     """Delete the entries of ``table`` for which ``doomed(key, value)`` holds; their keys."""
-    gone = [key for key, value in table.items() if doomed(key, value)]
-    for key in gone:
-        del table[key]
+    gone = sweep.forget(table, doomed)
     if gone:
         log.info("%s: forgot %d idle entries", what, len(gone))
     return gone
@@ -45,8 +44,9 @@ def sweep_by_key(
     before = sweeper.due(partition, occurred_at)
     if before is None:
         return []
+    since = day_start(before)
     return forget(
         table,
-        lambda k, v: watermark_idle(v, before) and partition_of(k, partitions) == partition,
+        lambda k, v: watermark_idle(v, since) and partition_of(k, partitions) == partition,
         f"{what}, partition {partition}",
     )

@@ -118,12 +118,10 @@ def buyer_identity_keys(buyer_keys: list[str], event: dict[str, Any]) -> list[st
 
     """
     found = identity_keys(event)
-    if not found or buyer_keys[-len(found) :] == found:
-        return buyer_keys
     for key in found:
         if key not in buyer_keys:
             break
-    else:  # nothing new: a paid order shows its card, the next order its address again
+    else:  # nothing new (or no key): a paid order shows its card, the next order its address
         return buyer_keys
     kept = [key for key in buyer_keys if key not in found] + found
     return kept[-MAX_BUYER_KEYS:]

@@ -126,4 +126,3 @@ def idle(state: dict[str, Any], before: str) -> bool:
     """
     last = state.get("d")
     return last is not None and last < before
-

@@ -9,7 +9,7 @@ from streams.core.fields import epoch_of
 from streams.core.lists import ListBook
 from streams.core.orders import idle, step_order
 from streams.core.rules import RuleSet
-from streams.core.sweep import Sweeper
+from streams.core.sweep import Sweeper, forget
 
 
 class Stage(Protocol):
@@ -75,8 +75,7 @@ class Replay:
                 orders[order_id] = state
             before = self._sweeper.due(0, event["occurred_at"])
             if before is not None:
-                for gone in [k for k, v in orders.items() if idle(v, before)]:
-                    del orders[gone]
+                forget(orders, lambda _, v: idle(v, before))
             if not forward:
                 return []
             if len(forward) == 1 and forward[0]["type"] not in BUYER_EVENT_TYPES:

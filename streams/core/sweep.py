@@ -14,11 +14,14 @@ dispute come (120 days after the transaction for most card disputes).
 
 from __future__ import annotations
 
+from collections.abc import Callable, MutableMapping
 from datetime import date, timedelta
+from typing import Any
 
 from streams.core.fields import epoch_of
+from streams.core.thresholds import MAX_HORIZON_DAYS
 
-KEEP_DAYS = 400
+KEEP_DAYS = MAX_HORIZON_DAYS  # no rule looks further back
 EVERY_DAYS = 30
 
 
@@ -57,9 +60,22 @@ class Sweeper:
         return (today - self.keep).isoformat()
 
 
-def watermark_idle(state: object, before: str) -> bool:
-    """Whether a buyer's or identity's state has no event since before the date ``before``."""
+def day_start(day: str) -> int:
+    """The epoch second a ``YYYY-MM-DD`` date starts at (UTC)."""
+    return epoch_of(f"{day}T00:00:00Z")
+
+
+def watermark_idle(state: object, since: int) -> bool:
+    """Whether a buyer's or identity's state has had no event since epoch second ``since``."""
     if type(state) is not dict:
         return False
     watermark = state.get("w")
-    return type(watermark) is int and watermark < epoch_of(f"{before}T00:00:00Z")
+    return type(watermark) is int and watermark < since
+
+
+def forget(table: MutableMapping[Any, Any], doomed: Callable[[Any, Any], bool]) -> list[Any]:
+    """Delete the entries for which ``doomed(key, value)`` holds, in place; their keys."""
+    gone = [key for key, value in table.items() if doomed(key, value)]
+    for key in gone:
+        del table[key]
+    return gone

@@ -1,7 +1,7 @@
 import pytest
 
 from streams.core.fields import epoch_of
-from streams.core.sweep import EVERY_DAYS, KEEP_DAYS, Sweeper, watermark_idle
+from streams.core.sweep import EVERY_DAYS, KEEP_DAYS, Sweeper, day_start, watermark_idle
 
 
 def test_a_sweep_is_due_at_a_partitions_first_event_then_every_30_days_of_event_time():
@@ -29,4 +29,5 @@ def test_a_sweep_is_due_at_a_partitions_first_event_then_every_30_days_of_event_
     ],
 )
 def test_a_state_is_idle_when_its_watermark_is_before_the_date(state, idle):
-    assert watermark_idle(state, "2025-02-01") is idle
+    assert day_start("2025-02-01") == epoch_of("2025-02-01T00:00:00Z")
+    assert watermark_idle(state, day_start("2025-02-01")) is idle
