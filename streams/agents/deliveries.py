@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 
 from streams.agents.wiring import Wiring
+from streams.core.sweep import forget
 
 # Shopify retries for 48 hours, Stripe for 3 days: remember delivery keys for a week.
 KEEP_KEYS_S = 7 * 24 * 3600
@@ -34,5 +35,4 @@ def register(w: Wiring) -> None:
                     await w.publish_event(event)
                 handled += 1
                 if handled % EVICT_EVERY == 0:
-                    for key in [k for k, at in keys.items() if at < now - KEEP_KEYS_S]:
-                        del keys[key]
+                    forget(keys, lambda _, at, oldest=now - KEEP_KEYS_S: at < oldest)
