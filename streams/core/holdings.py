@@ -1,31 +1,35 @@
 """Stock held by a buyer's unpaid orders, in event time: the ``o`` and ``z`` parts of the state.
 
 ``o`` maps each order created, and not resolved long ago, to ``[t, seller, units, amount,
-event_id, resolved, sku, quantity, sku, quantity, ...]``: its creation time, shop, units,
-amount (the decimal string as given: parsed only when a rule needs the value), the id of its
-creation (for evidence), when it was paid, cancelled or closed (0 while it is not) and its
-units per SKU (the ``SKU_CAP`` largest). A resolved order stays ``RESOLVED_KEEP`` seconds
-past its resolution (by the watermark), then goes.
+event_id, end, sku, quantity, sku, quantity, ...]``: its creation time, shop, units, amount
+(the decimal string as given: parsed only when a rule needs the value), the id of its
+creation (for evidence), when its hold on stock ends, and its units per SKU (the ``SKU_CAP``
+largest). Once it is paid, cancelled or closed, ``end`` is when (or its payment deadline, if
+that came first); while it is not, it is minus the order's ``payment_deadline_at`` (the
+platform closes an unpaid order then), or 0 when the order has no deadline. A resolved order
+stays ``RESOLVED_KEEP`` seconds past its resolution (by the watermark), then goes.
 
 The stock-locking rules ask what was held *at* an event time (:func:`holds_at`): an order
-holds from its creation to its resolution. So a payment that arrives early (another
-partition ran ahead) does not hide an order that was still unpaid when the flood happened,
-and the stream and a replay that interleave a buyer's orders differently see the same
-holdings. An order may be resolved before its creation arrives (a follow-up that names the
-buyer overtakes it); ``z`` remembers when, for the retention, so that the late creation
-enters ``o`` already resolved. All are evicted with the windows (``streams.core.eviction``).
+holds from its creation to its resolution or its payment deadline, whichever comes first. So
+a payment that arrives early (another partition ran ahead) does not hide an order that was
+still unpaid when the flood happened, an unpaid close that arrives late does not make an
+order past its deadline count, and the stream and a replay that interleave a buyer's orders
+differently see the same holdings. An order may be resolved before its creation arrives (a
+follow-up that names the buyer overtakes it); ``z`` remembers when, for the retention, so
+that the late creation enters ``o`` already resolved. All are evicted with the windows
+(``streams.core.eviction``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from streams.core.fields import cents
+from streams.core.fields import cents, epoch_of
 
 State = dict[str, Any]
 
 SKU_CAP = 4  # SKUs kept per open order, the largest quantities
-RESOLVED = 5  # index of the resolution time in an ``o`` entry (0: not resolved)
+RESOLVED = 5  # index of the hold's end in an ``o`` entry (> 0: resolved; <= 0: not yet)
 SKUS = 6  # index of the first ``sku, quantity`` pair
 # How long a resolved order stays in ``o`` past its resolution, by the watermark: longer
 # than partitions usually drift apart in event time (an order created before it resolved
@@ -36,7 +40,7 @@ ORDERS_CAP = 64  # orders kept in ``o`` (and markers in ``z``) per buyer
 
 
 def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None:
-    """Hold an ``order.created`` until it is paid, cancelled or closed, in place.
+    """Hold an ``order.created`` until it is paid, cancelled or closed (or due), in place.
 
     Args:
         state: the buyer's window state.
@@ -46,15 +50,17 @@ def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None
 
     """
     order_id = event["order_id"]
+    deadline = _deadline(event, t)
+    end = -deadline  # not resolved: it holds until its deadline, if it has one
     gone = state.get("z")
-    resolved = None
     if gone and order_id in gone:  # its payment, cancel or close came first
         resolved = gone.pop(order_id)
         if not gone:
             del state["z"]
-        if resolved + RESOLVED_KEEP < state["w"]:
+        end = min(resolved, deadline) if deadline else resolved
+        if end + RESOLVED_KEEP < state["w"]:
             return  # long over: it held nothing a rule still looks at
-    entry: list[Any] = [t, seller, 1, event.get("amount"), event["event_id"], resolved or 0]
+    entry: list[Any] = [t, seller, 1, event.get("amount"), event["event_id"], end]
     items = event.get("items")
     if type(items) is list and items:
         if len(items) == 1 and type(items[0]) is dict:  # the usual order: one line
@@ -75,10 +81,25 @@ def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None
     opened[order_id] = entry
 
 
+def _deadline(event: dict[str, Any], t: int) -> int:
+    """The epoch second an order created at ``t`` is closed if unpaid; 0 when it has none.
+
+    A deadline at or before the creation is ignored: an order holds stock for a moment at
+    least.
+    """
+    at = event.get("payment_deadline_at")
+    if type(at) is not str:
+        return 0
+    deadline = epoch_of(at)
+    return deadline if deadline > t else 0
+
+
 def _drop_rank(entry: list[Any]) -> tuple[int, int, str]:
     """Which order a full ``o`` drops first: the earliest resolved, else the oldest unpaid."""
     resolved: int = entry[RESOLVED]
-    return (0, resolved, event_id_of(entry)) if resolved else (1, entry[0], event_id_of(entry))
+    if resolved > 0:
+        return (0, resolved, event_id_of(entry))
+    return (1, entry[0], event_id_of(entry))
 
 
 def close_order(state: State, order_id: str, t: int) -> None:
@@ -86,12 +107,17 @@ def close_order(state: State, order_id: str, t: int) -> None:
     opened = state.get("o")
     entry = opened.get(order_id) if opened else None
     if entry is not None:
-        if t + RESOLVED_KEEP < state["w"]:  # over long ago: nothing looks at it any more
+        end: int = entry[RESOLVED]
+        if end <= 0:  # the first resolution: the hold ends then, or at the deadline
+            end = min(t, -end) if end else t
+        elif t < end:  # the earliest resolution wins
+            end = t
+        if end + RESOLVED_KEEP < state["w"]:  # over long ago: nothing looks at it any more
             del opened[order_id]  # type: ignore[union-attr]
             if not opened:
                 del state["o"]
-        elif not entry[RESOLVED] or t < entry[RESOLVED]:  # the earliest resolution wins
-            entry[RESOLVED] = t
+        else:
+            entry[RESOLVED] = end
         return
     # resolved before its creation arrived: remember it so the creation does not open it
     gone = state.get("z")
@@ -108,8 +134,7 @@ def forget_resolved(state: State, before: int) -> None:
     if not opened:
         return
     for entry in opened.values():  # runs on every watermark advance: usually nothing goes
-        resolved = entry[RESOLVED]
-        if resolved and resolved < before:
+        if 0 < entry[RESOLVED] < before:
             break
     else:
         return
@@ -121,14 +146,17 @@ def forget_resolved(state: State, before: int) -> None:
 
 
 def held(state: State, seller: str | None = None) -> tuple[int, int, int]:
-    """Orders, units and value (hundredths) held by the buyer's orders not resolved yet.
+    """Orders, units and value (hundredths) of the buyer's orders not resolved yet.
+
+    An order past its payment deadline counts until its close arrives: this is what the
+    state knows of, not what was held at a moment (:func:`holds_at`).
 
     Values are in each order's own currency, so compare them per seller only.
     """
     opened: dict[str, list[Any]] = state.get("o", {})
     orders = units_held = value = 0
     for entry in opened.values():
-        if (seller is None or entry[1] == seller) and not entry[RESOLVED]:
+        if (seller is None or entry[1] == seller) and entry[RESOLVED] <= 0:
             orders += 1
             units_held += entry[2]
             value += value_of(entry)
@@ -136,9 +164,13 @@ def held(state: State, seller: str | None = None) -> tuple[int, int, int]:
 
 
 def holds_at(entry: list[Any], t: int) -> bool:
-    """Whether the order of an ``o`` entry was created and still unresolved at ``t``."""
-    resolved: int = entry[RESOLVED]
-    return entry[0] <= t and (not resolved or resolved > t)
+    """Whether the order of an ``o`` entry held stock at ``t``.
+
+    It did from its creation until its resolution or, while it has none, its payment
+    deadline.
+    """
+    end: int = entry[RESOLVED]
+    return entry[0] <= t and (not end or abs(end) > t)
 
 
 def orders_at(state: State, seller: str) -> list[list[Any]]:

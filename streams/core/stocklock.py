@@ -2,13 +2,13 @@
 
 Both ask what the buyer's unpaid orders held *at* the event time of an order's creation
 (``streams.core.holdings.holds_at``): an order holds from its creation until it is paid,
-cancelled or closed. That is the moment the seller's stock was locked, and it does not
-depend on the order in which the buyer's orders reached the stage: a payment that arrived
-early (another partition ran ahead) does not hide an order that was unpaid then, and a
-creation that arrives late is evaluated at its own time and at every later creation it
-overlaps. Episodes are UTC days; each fires every severity it newly reaches, once
-(``streams.core.bursts.fire_levels``), so the same events give the same alert ids in the
-stream and in a replay.
+cancelled or closed, or its payment deadline passes. That is the moment the seller's stock
+was locked, and it does not depend on the order in which the buyer's orders reached the
+stage: a payment that arrived early (another partition ran ahead) does not hide an order
+that was unpaid then, and a creation that arrives late is evaluated at its own time and at
+every later creation it overlaps. Episodes are UTC days; each fires every severity it newly
+reaches, once (``streams.core.bursts.fire_levels``), so the same events give the same alert
+ids in the stream and in a replay.
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def unpaid_stock_held(
         return []  # the usual case, decided before parsing any amount
     orders = orders_at(state, seller)
     mine = opened.get(event["order_id"])
-    until = (mine[RESOLVED] or 1 << 62) if mine is not None else t + 1
+    until = (abs(mine[RESOLVED]) or 1 << 62) if mine is not None else t + 1
     key = f"{rule.id}|{seller}"
     alerts = []
     for moment in _moments(orders, t, max(until - t, 1)):

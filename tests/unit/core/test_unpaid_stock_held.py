@@ -151,3 +151,18 @@ def test_a_holding_fires_once_a_day_while_it_lasts_and_a_new_one_again():
     assert len({a["alert_id"] for a in alerts}) == 3
     assert [a["window_end"][:10] for a in alerts] == ["2026-10-05", "2026-10-06", "2026-10-10"]
     assert alerts[2]["window_start"][:10] == "2026-10-10"
+
+
+def test_an_order_past_its_payment_deadline_holds_nothing_however_late_its_close_arrives():
+    # 12 units due at 12:00, then 10 more at 13:00: 22 units would cross the medium limit,
+    # but the first order was closed by the platform at its deadline
+    first = created("b-4", at(hours=0), "s-1", sku="sku-1", quantity=12, amount="10.00",
+                    currency="USD", payment_deadline_at=at(hours=4))
+    second = created("b-4", at(hours=5), "s-1", sku="sku-2", quantity=10, amount="10.00",
+                     currency="USD")
+    close = follow("order.closed_unpaid", first, at(hours=4))
+    assert feed([first, close, second]) == []
+    assert feed([first, second, close]) == []  # the close after the later order: the same
+    still_due = created("b-4", at(hours=0), "s-1", sku="sku-1", quantity=12,
+                        amount="10.00", currency="USD", payment_deadline_at=at(hours=6))
+    assert [a["severity"] for a in feed([still_due, second])] == ["medium"]

@@ -299,3 +299,33 @@ def test_fired_episodes_name_the_rule_by_its_short_code_and_old_keys_still_count
     assert fire_levels(old, "order_flood|s-1", 20_736, 2) == []
     assert fire_levels(old, "order_flood|s-1", 20_736, 3) == [3]
     assert old["f"] == {"of|s-1": [[20_736, 3]]}
+
+
+def test_an_unpaid_order_holds_stock_until_its_payment_deadline_at_most():
+    t0 = epoch_of(at())
+    due = make_event("order.created", order="o-a", payment_deadline_at=after(7200))
+    state = fold_all([due])
+    assert resolutions(state) == {"o-a": -(t0 + 7200)}  # not resolved: minus the deadline
+    assert held(state) == (1, 2, 2500)  # no close has come: the state still counts it
+    assert held_at(state, "s-1", t0 + 7199) == [state["o"]["o-a"]]
+    assert held_at(state, "s-1", t0 + 7200) == []  # the platform closes it then
+    # a resolution before the deadline ends the hold then; a later one, at the deadline
+    paid = fold_all([make_event("order.paid", order="o-a", when=after(60))],
+                    fold_all([dict(due)]))
+    assert resolutions(paid) == {"o-a": t0 + 60}
+    late = fold_all([make_event("order.closed_unpaid", order="o-a", when=after(9000))],
+                    fold_all([dict(due)]))
+    assert resolutions(late) == {"o-a": t0 + 7200}
+
+
+def test_a_resolution_before_the_creation_and_a_deadline_end_the_hold_at_the_earlier():
+    t0 = epoch_of(at())
+    close = make_event("order.closed_unpaid", order="o-a", when=after(9000))
+    created = make_event("order.created", order="o-a", payment_deadline_at=after(7200))
+    assert resolutions(fold_all([close, created])) == {"o-a": t0 + 7200}
+    assert resolutions(fold_all([created, close])) == {"o-a": t0 + 7200}
+
+
+def test_a_deadline_at_or_before_the_creation_is_ignored():
+    state = fold_all([make_event("order.created", order="o-a", payment_deadline_at=at())])
+    assert resolutions(state) == {"o-a": 0}

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from streams.core import longterm
 from streams.core import windows as win
-from streams.core.fields import DAY, epoch_of
+from streams.core.fields import DAY, epoch_of, format_epoch
 from streams.core.holdings import RESOLVED, RESOLVED_KEEP, held
 
 from .factories import at
@@ -59,11 +59,15 @@ def event_lists(draw, span_days: float, max_size: int = 30):
                 {"sku": draw(st.sampled_from(("k", "m", "n"))), "quantity": draw(st.integers(1, 5))}
                 for _ in range(draw(st.integers(0, 3)))
             ]
+            event["due"] = draw(st.one_of(st.none(), st.integers(1, 3 * 24 * 60)))
         events.append(event)
     for event in events:
         if event["type"] == "order.created":
             same = [e["occurred_at"] for e in events if e["order_id"] == event["order_id"]]
             event["occurred_at"] = min(same)
+            due = event.pop("due")
+            if due is not None:  # the platform closes it then, unless a close comes first
+                event["payment_deadline_at"] = format_epoch(epoch_of(min(same)) + due * 60)
     return events
 
 
@@ -180,18 +184,18 @@ def test_open_orders_hold_every_unresolved_order_inside_the_horizon(case):
         if e["type"] in ("order.paid", "order.cancelled", "order.closed_unpaid"):
             t = epoch_of(e["occurred_at"])
             resolved[e["order_id"]] = min(t, resolved.get(e["order_id"], t))
-    created = {
-        e["order_id"] for e in events
+    due = {  # order -> its payment deadline (0: none)
+        e["order_id"]: epoch_of(e.get("payment_deadline_at") or "1970-01-01T00:00:00Z")
+        for e in events
         if e["type"] == "order.created" and epoch_of(e["occurred_at"]) >= since
     }
-    # held: created inside the horizon and never resolved; a resolved one stays (with its
-    # earliest resolution) until the watermark is more than RESOLVED_KEEP past that
-    expected = {o: 0 for o in created if o not in resolved}
-    expected.update(
-        (o, resolved[o]) for o in created
-        if o in resolved and resolved[o] + RESOLVED_KEEP >= state["w"]
-    )
+    # held: created inside the horizon and never resolved (its end is minus its deadline);
+    # a resolved one stays (its hold ending at its earliest resolution or its deadline,
+    # whichever is first) until the watermark is more than RESOLVED_KEEP past that
+    expected = {o: -d for o, d in due.items() if o not in resolved}
+    ends = {o: min(resolved[o], d) if d else resolved[o] for o, d in due.items() if o in resolved}
+    expected.update((o, end) for o, end in ends.items() if end + RESOLVED_KEEP >= state["w"])
     opened = state.get("o", {})
     assert {o: entry[RESOLVED] for o, entry in opened.items()} == expected
-    assert held(state)[0] == sum(1 for r in expected.values() if not r)
+    assert held(state)[0] == sum(1 for end in expected.values() if end <= 0)
     assert "o" not in state or opened  # never left empty
