@@ -5,8 +5,9 @@ event_id, end, sku, quantity, sku, quantity, ...]``: its creation time, shop, un
 (the decimal string as given: parsed only when a rule needs the value), the id of its
 creation (for evidence), when its hold on stock ends, and its units per SKU (the ``SKU_CAP``
 largest). Once it is paid, cancelled or closed, ``end`` is when (or its payment deadline, if
-that came first); while it is not, it is minus the order's ``payment_deadline_at`` (the
-platform closes an unpaid order then), or 0 when the order has no deadline. A resolved order
+that came first); while it is not, it is minus the seconds from its creation to its
+``payment_deadline_at`` (the platform closes an unpaid order then: an offset is fewer
+bytes than a time), or 0 when the order has no deadline. A resolved order
 stays ``RESOLVED_KEEP`` seconds past its resolution (by the watermark), then goes.
 
 The stock-locking rules ask what was held *at* an event time (:func:`holds_at`): an order
@@ -51,7 +52,7 @@ def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None
     """
     order_id = event["order_id"]
     deadline = _deadline(event, t)
-    end = -deadline  # not resolved: it holds until its deadline, if it has one
+    end = t - deadline if deadline else 0  # not resolved: it holds until its deadline
     gone = state.get("z")
     if gone and order_id in gone:  # its payment, cancel or close came first
         resolved = gone.pop(order_id)
@@ -109,7 +110,7 @@ def close_order(state: State, order_id: str, t: int) -> None:
     if entry is not None:
         end: int = entry[RESOLVED]
         if end <= 0:  # the first resolution: the hold ends then, or at the deadline
-            end = min(t, -end) if end else t
+            end = min(t, entry[0] - end) if end else t
         elif t < end:  # the earliest resolution wins
             end = t
         if end + RESOLVED_KEEP < state["w"]:  # over long ago: nothing looks at it any more
@@ -169,8 +170,17 @@ def holds_at(entry: list[Any], t: int) -> bool:
     It did from its creation until its resolution or, while it has none, its payment
     deadline.
     """
+    end = hold_end(entry)
+    return entry[0] <= t and (not end or end > t)
+
+
+def hold_end(entry: list[Any]) -> int:
+    """When the order of an ``o`` entry stopped (or will stop) holding stock; 0: not known.
+
+    Its resolution, or while it has none, its payment deadline.
+    """
     end: int = entry[RESOLVED]
-    return entry[0] <= t and (not end or abs(end) > t)
+    return end if end >= 0 else entry[0] - end
 
 
 def orders_at(state: State, seller: str) -> list[list[Any]]:

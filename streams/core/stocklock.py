@@ -19,9 +19,9 @@ from streams.core.alerts import make_alert, plural
 from streams.core.bursts import HIGH, MEDIUM, fire_levels
 from streams.core.fields import DAY, format_day, format_epoch
 from streams.core.holdings import (
-    RESOLVED,
     SKUS,
     event_id_of,
+    hold_end,
     holds_at,
     orders_at,
     value_bound,
@@ -147,7 +147,7 @@ def unpaid_stock_held(
         return []  # the usual case, decided before parsing any amount
     orders = orders_at(state, seller)
     mine = opened.get(event["order_id"])
-    until = (abs(mine[RESOLVED]) or 1 << 62) if mine is not None else t + 1
+    until = (hold_end(mine) or 1 << 62) if mine is not None else t + 1
     key = f"{rule.id}|{seller}"
     alerts = []
     for moment in _moments(orders, t, max(until - t, 1)):

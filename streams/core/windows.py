@@ -13,8 +13,8 @@ State layout (plain JSON; every key but ``w``, ``s`` and ``k`` appears only when
       "e": {"s-2": [[1790812800, 4, "evt-9"], ...]},  # evidence.py: latest notable events
       "o": {"o-1": [1790812800, "s-2", 3, 12990, "evt-1", 0, "sku-1", 3]},  # holdings.py:
                                             # unpaid and recently resolved orders (end:
-                                            # when resolved; minus the payment deadline, or
-                                            # 0, while not), their units per SKU
+                                            # when resolved; while not, minus the seconds
+                                            # to the payment deadline, or 0), units per SKU
       "z": {"o-7": 1790812800},             # holdings.py: resolved before their creation
       "l": {"s-2": [20700, 1, 0]},          # longterm.py: disputes, chargebacks by day ...
       "p": {"s-2": [690, 4]},               # ... and paid orders by 30-day block, for days

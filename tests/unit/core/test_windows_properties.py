@@ -184,15 +184,19 @@ def test_open_orders_hold_every_unresolved_order_inside_the_horizon(case):
         if e["type"] in ("order.paid", "order.cancelled", "order.closed_unpaid"):
             t = epoch_of(e["occurred_at"])
             resolved[e["order_id"]] = min(t, resolved.get(e["order_id"], t))
+    creations = [
+        e for e in events
+        if e["type"] == "order.created" and epoch_of(e["occurred_at"]) >= since
+    ]
     due = {  # order -> its payment deadline (0: none)
         e["order_id"]: epoch_of(e.get("payment_deadline_at") or "1970-01-01T00:00:00Z")
-        for e in events
-        if e["type"] == "order.created" and epoch_of(e["occurred_at"]) >= since
+        for e in creations
     }
-    # held: created inside the horizon and never resolved (its end is minus its deadline);
-    # a resolved one stays (its hold ending at its earliest resolution or its deadline,
-    # whichever is first) until the watermark is more than RESOLVED_KEEP past that
-    expected = {o: -d for o, d in due.items() if o not in resolved}
+    born = {e["order_id"]: epoch_of(e["occurred_at"]) for e in creations}
+    # held: created inside the horizon and never resolved (its end: minus the seconds to
+    # its deadline); a resolved one stays (its hold ending at its earliest resolution or
+    # its deadline, whichever is first) until the watermark is more than RESOLVED_KEEP past
+    expected = {o: born[o] - d if d else 0 for o, d in due.items() if o not in resolved}
     ends = {o: min(resolved[o], d) if d else resolved[o] for o, d in due.items() if o in resolved}
     expected.update((o, end) for o, end in ends.items() if end + RESOLVED_KEEP >= state["w"])
     opened = state.get("o", {})
