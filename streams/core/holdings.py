@@ -6,9 +6,9 @@ event_id, end, sku, quantity, sku, quantity, ...]``: its creation time, shop, un
 creation (for evidence), when its hold on stock ends, and its units per SKU (the ``SKU_CAP``
 largest). Once it is paid, cancelled or closed, ``end`` is when (or its payment deadline, if
 that came first); while it is not, it is minus the seconds from its creation to its
-``payment_deadline_at`` (the platform closes an unpaid order then: an offset is fewer
-bytes than a time), or 0 when the order has no deadline. A resolved order
-stays ``RESOLVED_KEEP`` seconds past its resolution (by the watermark), then goes.
+``payment_deadline_at`` (the platform closes an unpaid order then: an offset is fewer bytes
+than a time), or 0 when the order has no deadline. A resolved order stays ``RESOLVED_KEEP``
+seconds past its resolution (by the watermark), then goes.
 
 The stock-locking rules ask what was held *at* an event time (:func:`holds_at`): an order
 holds from its creation to its resolution or its payment deadline, whichever comes first. So
@@ -58,7 +58,7 @@ def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None
         resolved = gone.pop(order_id)
         if not gone:
             del state["z"]
-        end = min(resolved, deadline) if deadline else resolved
+        end = _ended(deadline, resolved)
         if end + RESOLVED_KEEP < state["w"]:
             return  # long over: it held nothing a rule still looks at
     entry: list[Any] = [t, seller, 1, event.get("amount"), event["event_id"], end]
@@ -95,6 +95,14 @@ def _deadline(event: dict[str, Any], t: int) -> int:
     return deadline if deadline > t else 0
 
 
+def _ended(end: int, t: int) -> int:
+    """When a hold ends once its order is resolved at ``t``, given its end so far (0: none).
+
+    The earliest wins: an earlier resolution, or the payment deadline if that came first.
+    """
+    return min(end, t) if end else t
+
+
 def _drop_rank(entry: list[Any]) -> tuple[int, int, str]:
     """Which order a full ``o`` drops first: the earliest resolved, else the oldest unpaid."""
     resolved: int = entry[RESOLVED]
@@ -108,11 +116,7 @@ def close_order(state: State, order_id: str, t: int) -> None:
     opened = state.get("o")
     entry = opened.get(order_id) if opened else None
     if entry is not None:
-        end: int = entry[RESOLVED]
-        if end <= 0:  # the first resolution: the hold ends then, or at the deadline
-            end = min(t, entry[0] - end) if end else t
-        elif t < end:  # the earliest resolution wins
-            end = t
+        end = _ended(hold_end(entry), t)
         if end + RESOLVED_KEEP < state["w"]:  # over long ago: nothing looks at it any more
             del opened[order_id]  # type: ignore[union-attr]
             if not opened:
