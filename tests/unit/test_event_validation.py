@@ -35,6 +35,10 @@ def test_unknown_extra_fields_are_kept():
         ({"marketplace": {"x": 1}}, "unknown marketplace"),
         ({"actor": ["buyer"]}, "unknown actor"),
         ({"occurred_at": "9999-12-31T23:59:59-23:59"}, "out of range"),
+        # the stock rules read it: an order stops holding stock at its payment deadline
+        ({"payment_deadline_at": "in 3 days"}, "payment_deadline_at is not an RFC 3339"),
+        ({"payment_deadline_at": "2026-10-04T08:30:00"}, "payment_deadline_at has no UTC"),
+        ({"payment_deadline_at": 1791187200}, "payment_deadline_at must be an RFC 3339"),
     ],
 )
 def test_invalid_events_are_refused_with_a_one_line_reason(change, reason):
