@@ -6,10 +6,10 @@ import tempfile
 from pathlib import Path
 
 import orjson
-from streams.simulator import simulate
 
 from analytics.store import Store, StoredMessage
 from bench.common import best_of, report
+from streams.simulator import simulate
 
 
 def run(events_n: int = 20_000) -> list[dict]:

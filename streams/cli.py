@@ -115,15 +115,11 @@ def replay(events_file: str, rules_file: str | None, progress: bool | None) -> N
     Example:
         orderguard replay day.jsonl --rules rules.toml > alerts.jsonl
     """
-    from streams.core.linking import LinkedAccounts
-    from streams.core.linking_rules import load_linking_file
-    from streams.core.replay import Replay
-    from streams.core.rules import load_rules
+    from streams.backtest import detection
     from streams.jsonl import read_events
 
     settings = _settings()
-    path = Path(rules_file) if rules_file else settings.rules
-    engine = Replay(load_rules(path), identities=LinkedAccounts(load_linking_file(path)))
+    engine = detection(Path(rules_file) if rules_file else settings.rules)
     out = sys.stdout.buffer
     show = sys.stderr.isatty() if progress is None else progress
     started, count, alerts = time.perf_counter(), 0, 0
@@ -142,6 +138,83 @@ def replay(events_file: str, rules_file: str | None, progress: bool | None) -> N
     if show:
         elapsed = time.perf_counter() - started
         click.echo(f"replay: {count} events, {alerts} alerts in {elapsed:.1f}s", err=True)
+
+
+class Instant(click.ParamType):
+    """A UTC day (``2026-10-01``) or an RFC 3339 instant; without an offset it is UTC."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> datetime:
+        """Parse the option's value."""
+        if isinstance(value, datetime):
+            return value
+        try:
+            at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"{value!r} is not a date (2026-10-01) or an RFC 3339 time", param, ctx)
+        return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+@main.command()
+@click.option("--rules", "rules_file", required=True,
+              type=click.Path(exists=True, dir_okay=False), help="The rules to try (TOML).")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
+              help="The rules to compare with; default: ORDERGUARD_RULES or the packaged ones.")
+@click.option("--events", "events_file",
+              type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+              help="Canonical events (JSON Lines) instead of the analytics store.")
+@click.option("--since", type=Instant(), help="Count alerts from this day or time (UTC).")
+@click.option("--until", type=Instant(), help="Leave out events from this day or time (UTC).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--examples", type=click.IntRange(0), default=10, show_default=True,
+              help="Buyers to list whose verdict changes, each way.")
+@click.option("--progress/--no-progress", default=None,
+              help="Report progress on stderr (default: when stderr is a terminal).")
+def backtest(rules_file: str, baseline_file: str | None, events_file: str | None,
+             since: datetime | None, until: datetime | None, fmt: str, examples: int,
+             progress: bool | None) -> None:
+    """Replay the stored history under today's rules and under a candidate; compare.
+
+    Both rule sets see the same events, in one pass: the analytics store's (through the
+    running worker, else the file), by event time. With --since, the rules' longest horizon
+    before it is replayed first so that its windows are whole; alerts count from --since.
+
+    \b
+    Example:
+        orderguard backtest --rules stricter.toml --since 2026-10-01
+    """
+    from analytics.client import run_sql
+    from streams.backtest import Backtest, detection, history, render, warmup_days
+
+    s = _settings()
+    base_path = Path(baseline_file) if baseline_file else s.rules
+    run = Backtest(detection(base_path), detection(rules_file),
+                   int(since.timestamp()) if since else 0)
+    warmup = max(warmup_days(run.baseline), warmup_days(run.candidate))
+    query = None if events_file else (lambda q: run_sql(s.web_url, s.duckdb, q, s.sql_token))
+    events, total = history(query, events_file, since, until, warmup)
+    show = sys.stderr.isatty() if progress is None else progress
+    gc.disable()  # as replay: the states hold no reference cycles
+    try:
+        for event in events:
+            run.feed(event)
+            if show and run.events % 100_000 == 0:
+                of = f" of {total:,}" if total else ""
+                click.echo(f"backtest: {run.events:,}{of} events", err=True)
+    finally:
+        gc.enable()
+    if not run.events:
+        where = events_file or f"the analytics store ({s.duckdb})"
+        raise CliError(f"no events to backtest on in {where}"
+                       + (" in that period" if since or until else ""))
+    result = run.comparison(examples)
+    if fmt == "json":
+        click.echo(orjson.dumps(result, option=orjson.OPT_INDENT_2))
+    else:
+        click.echo(render(result, str(base_path or "packaged rules"), rules_file))
 
 
 @main.command()

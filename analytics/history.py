@@ -1,0 +1,95 @@
+"""The stored history: canonical events read back from the analytics store, oldest first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from analytics.report import Query
+from schemas.event import validate_event
+from streams.errors import InvalidEvent
+
+# Event time first; within one order, the order its events arrived in on orderguard.events
+# (one order is one partition, and offsets are its arrival order); the id breaks what is left.
+_ORDER = (
+    "epoch_us(occurred_at), coalesce(kafka_partition, -1), coalesce(kafka_offset, -1), event_id"
+)
+PAGE_SIZE = 50_000
+
+
+def _bounds(since: datetime | None, until: datetime | None) -> str:
+    """The SQL condition for ``since <= occurred_at < until`` (either may be open)."""
+    parts = ["true"]
+    if since is not None:
+        parts.append(f"epoch_us(occurred_at) >= {_micros(since)}")
+    if until is not None:
+        parts.append(f"epoch_us(occurred_at) < {_micros(until)}")
+    return " AND ".join(parts)
+
+
+def _micros(at: datetime) -> int:
+    if at.tzinfo is None:
+        raise ValueError("since/until must be timezone-aware")
+    return int(at.timestamp()) * 1_000_000 + at.microsecond
+
+
+def count_events(query: Query, since: datetime | None = None, until: datetime | None = None) -> int:
+    """How many stored events fall in ``[since, until)``."""
+    sql = f"SELECT count(*) FROM events WHERE {_bounds(since, until)}"  # noqa: S608 - ints only
+    return int(query(sql).rows[0][0])
+
+
+def stored_events(
+    query: Query,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page_size: int = PAGE_SIZE,
+) -> Iterator[dict[str, Any]]:
+    """Yield the stored canonical events in ``[since, until)``, by event time, validated.
+
+    Events of one order at the same instant come in the order they arrived. The store is
+    read in pages (keyset pagination), so that a history of any length goes through a
+    running worker's ``/sql`` endpoint as well as through the file.
+
+    Args:
+        query: runs one read-only SQL statement (``analytics.client.run_sql``).
+        since: the first instant to include, if any.
+        until: the first instant to leave out, if any.
+        page_size: rows per query.
+
+    Raises:
+        InvalidEvent: a stored payload is not a valid canonical event (the store was
+            written by something else than the sink).
+
+    """
+    where = _bounds(since, until)
+    after = "true"
+    while True:
+        # the bounds are integers and the cursor's id is quoted by _literal
+        sql = (
+            f"SELECT payload, epoch_us(occurred_at), coalesce(kafka_partition, -1), "  # noqa: S608
+            f"coalesce(kafka_offset, -1), event_id FROM events WHERE {where} AND {after} "
+            f"ORDER BY {_ORDER} LIMIT {int(page_size)}"
+        )
+        rows = query(sql).rows
+        for row in rows:
+            payload = row[0]
+            try:
+                yield validate_event(orjson.loads(payload))
+            except (orjson.JSONDecodeError, InvalidEvent) as exc:
+                reason = str(exc).splitlines()[0]
+                raise InvalidEvent(f"stored event {row[4]!r}: {reason}") from None
+        if len(rows) < page_size:
+            return
+        at, partition, offset, event_id = rows[-1][1:]
+        after = (
+            f"({_ORDER}) > ({int(at)}, {int(partition)}, {int(offset)}, {_literal(event_id)})"
+        )
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"

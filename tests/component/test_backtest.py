@@ -1,0 +1,234 @@
+"""Rule backtests on a real DuckDB file: the stored history, two rule sets, what changes."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import UTC, datetime
+from zlib import crc32
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from analytics.client import query_file
+from analytics.history import count_events, stored_events
+from analytics.store import Store, StoredMessage
+from streams.backtest import Backtest, detection, warmup_days
+from streams.cli import main
+from streams.simulator import simulate
+from tests.factories import T0, make_event
+
+MEDIUM_UP = {"medium", "high", "critical"}
+# Flags buyers the packaged rules leave alone: an honest buyer's one unpaid close.
+STRICT = """
+[nonpayment_burst]
+medium = 1
+high = 2
+"""
+
+
+def _micros(event):
+    at = datetime.fromisoformat(event["occurred_at"].replace("Z", "+00:00"))
+    return int(at.timestamp()) * 1_000_000 + at.microsecond
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    """A simulated history (every archetype) stored as the sink stores it, and its order."""
+    events = simulate(seed=31, buyers=150, days=3).events
+    offsets: Counter[int] = Counter()
+    messages = []
+    for event in events:  # partitioned by order as orderguard.events is, offsets in order
+        partition = crc32((event.get("order_id") or event["buyer_id"]).encode()) % 4
+        messages.append(StoredMessage(event, partition, offsets[partition]))
+        offsets[partition] += 1
+    first = {}
+    for m in messages:  # the store keeps the first copy of a redelivered event
+        first.setdefault(m.value["event_id"], m)
+    path = tmp_path_factory.mktemp("store") / "og.duckdb"
+    shuffled = messages[:]
+    random.Random(5).shuffle(shuffled)  # stored out of order: reading must sort
+    store = Store(path)
+    for start in range(0, len(shuffled), 500):
+        store.write(shuffled[start:start + 500], [])
+    store.close()
+    expected = sorted(first.values(), key=lambda m: (
+        _micros(m.value), m.partition, m.offset, m.value["event_id"]))
+    return path, [m.value for m in expected]
+
+
+def _query(path):
+    return lambda sql: query_file(path, sql)
+
+
+def _ids(events):
+    return [e["event_id"] for e in events]
+
+
+@pytest.mark.parametrize("page_size", [97, 100_000])
+def test_stored_events_come_back_by_event_time_then_arrival_whatever_the_page_size(
+        history, page_size):
+    path, expected = history
+    read = list(stored_events(_query(path), page_size=page_size))
+    assert _ids(read) == _ids(expected)
+    assert read[5] == expected[5]  # the canonical event itself, not only its id
+    assert count_events(_query(path)) == len(expected)
+
+
+def test_events_at_one_instant_come_in_arrival_order_across_page_boundaries(tmp_path):
+    # one order's creation, payment and shipping in the same second, on one partition
+    created = make_event(order="o1", event_id="z-created", at=T0)
+    paid = make_event("order.paid", buyer=None, order="o1", event_id="a-paid", at=T0)
+    shipped = make_event("order.shipped", buyer=None, order="o1", event_id="m-shipped", at=T0)
+    other = make_event(order="o2", event_id="b-other", at=T0)  # another partition
+    store = Store(tmp_path / "og.duckdb")
+    store.write([StoredMessage(shipped, 2, 12), StoredMessage(other, 3, 1),
+                 StoredMessage(created, 2, 10), StoredMessage(paid, 2, 11)], [])
+    store.close()
+    read = stored_events(_query(tmp_path / "og.duckdb"), page_size=1)
+    assert _ids(read) == ["z-created", "a-paid", "m-shipped", "b-other"]
+
+
+def test_stored_events_keep_to_since_and_until(history):
+    path, expected = history
+    since = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    until = datetime(2026, 10, 2, 6, tzinfo=UTC)
+    inside = [e for e in expected
+              if since.timestamp() * 1e6 <= _micros(e) < until.timestamp() * 1e6]
+    assert 0 < len(inside) < len(expected)
+    assert _ids(stored_events(_query(path), since, until, page_size=13)) == _ids(inside)
+    assert count_events(_query(path), since, until) == len(inside)
+
+
+def _replay(runner, tmp_path, events, rules=None):
+    path = tmp_path / "history.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events))
+    args = ["replay", str(path)] + (["--rules", str(rules)] if rules else [])
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return [orjson.loads(line) for line in result.stdout.splitlines()]
+
+
+def _flagged(alerts):
+    return {a["buyer_ids"][0] for a in alerts if a["severity"] in MEDIUM_UP and a["buyer_ids"]}
+
+
+def test_a_candidate_flags_exactly_the_buyers_that_two_replays_of_the_history_disagree_on(
+        history, tmp_path):
+    path, expected = history
+    strict = tmp_path / "strict.toml"
+    strict.write_text(STRICT)
+    runner = CliRunner()
+    before = _replay(runner, tmp_path, expected)
+    after = _replay(runner, tmp_path, expected, strict)
+
+    run = Backtest(detection(None), detection(strict))
+    run.feed_all(stored_events(_query(path), page_size=400))
+    result = run.comparison(examples=10_000)
+
+    newly = _flagged(after) - _flagged(before)
+    assert newly, "the strict rules must flag honest buyers with one unpaid close"
+    assert {e["buyer_id"] for e in result["newly_flagged_examples"]} == newly
+    assert result["newly_flagged"] == len(newly)
+    assert result["no_longer_flagged"] == len(_flagged(before) - _flagged(after))
+    assert (result["baseline_flagged"], result["candidate_flagged"]) == (
+        len(_flagged(before)), len(_flagged(after)))
+    by_rule = {r["rule_id"]: r for r in result["rules"]}
+    for rule, n in Counter(a["rule_id"] for a in after).items():
+        assert by_rule[rule]["candidate_alerts"] == n
+    for rule, n in Counter(a["rule_id"] for a in before).items():
+        assert by_rule[rule]["baseline_alerts"] == n
+    assert result["events"] == len(expected)
+
+
+def test_the_same_rules_on_both_sides_change_nothing(history):
+    path, _ = history
+    run = Backtest(detection(None), detection(None))
+    run.feed_all(stored_events(_query(path)))
+    result = run.comparison()
+    assert result["baseline_alerts"] == result["candidate_alerts"] > 0
+    assert all(r["baseline_alerts"] == r["candidate_alerts"] for r in result["rules"])
+    assert result["newly_flagged"] == result["no_longer_flagged"] == 0
+
+
+def test_alerts_before_since_are_warmup_and_not_counted(history, tmp_path):
+    path, expected = history
+    since = datetime(2026, 10, 2, tzinfo=UTC)
+    engine = detection(None)
+    assert warmup_days(engine) >= 7  # the weekly rules at least
+    alerts = _replay(CliRunner(), tmp_path, expected)
+    counted = [a for a in alerts if _micros(a) >= since.timestamp() * 1e6]
+    assert 0 < len(counted) < len(alerts)
+
+    run = Backtest(engine, detection(None), int(since.timestamp()))
+    run.feed_all(stored_events(_query(path)))
+    result = run.comparison()
+    assert result["baseline_alerts"] == len(counted)
+    assert result["warmup_events"] == sum(
+        1 for e in expected if _micros(e) < since.timestamp() * 1e6)
+
+
+@pytest.fixture
+def env(history, monkeypatch):
+    monkeypatch.setenv("ORDERGUARD_WEB_PORT", "9")  # no worker: read the file itself
+    monkeypatch.setenv("ORDERGUARD_DUCKDB", str(history[0]))
+    monkeypatch.delenv("ORDERGUARD_RULES", raising=False)
+    return history
+
+
+def test_backtest_command_prints_the_comparison_table(env, tmp_path):
+    strict = tmp_path / "strict.toml"
+    strict.write_text(STRICT)
+    result = CliRunner().invoke(main, ["backtest", "--rules", str(strict), "--examples", "2"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert f"backtest over {len(env[1]):,} events: before = packaged rules" in out
+    assert "nonpayment_burst" in out and "all rules" in out
+    assert "newly flagged (2 of " in out
+
+
+def test_backtest_command_json_matches_the_library(env, tmp_path):
+    strict = tmp_path / "strict.toml"
+    strict.write_text(STRICT)
+    args = ["backtest", "--rules", str(strict), "--format", "json", "--since", "2026-10-02"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    printed = orjson.loads(result.stdout)
+    run = Backtest(detection(None), detection(strict),
+                   int(datetime(2026, 10, 2, tzinfo=UTC).timestamp()))
+    run.feed_all(stored_events(_query(env[0])))
+    assert printed == run.comparison()
+
+
+def test_backtest_command_reads_an_events_file_too(env, tmp_path):
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in env[1]))
+    result = CliRunner().invoke(main, ["backtest", "--rules", str(path.with_name("r.toml"))])
+    assert result.exit_code == 2  # the rules file must exist
+    (tmp_path / "r.toml").write_text("")
+    args = ["backtest", "--rules", str(tmp_path / "r.toml"), "--events", str(path),
+            "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert orjson.loads(result.stdout)["events"] == len(env[1])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--since", "2031-01-01"], "no events to backtest on in the analytics store"),
+    (["--since", "yesterday"], "is not a date"),
+])
+def test_backtest_command_refuses_in_one_line(env, tmp_path, args, message):
+    rules = tmp_path / "r.toml"
+    rules.write_text("")
+    result = CliRunner().invoke(main, ["backtest", "--rules", str(rules), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_backtest_command_reports_a_bad_rules_file_in_one_line(env, tmp_path):
+    rules = tmp_path / "r.toml"
+    rules.write_text("[nonpayment_burst]\nmedium = 'three'\n")
+    result = CliRunner().invoke(main, ["backtest", "--rules", str(rules)])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1, result.output
