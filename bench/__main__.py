@@ -5,13 +5,14 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import bench_pipeline, bench_replay, bench_sink
+from bench import bench_backtest, bench_pipeline, bench_replay, bench_sink
 
 
 def main() -> None:
     """Run the benchmarks in turn; each prints its figures and ratios."""
     print(f"python {platform.python_version()} on {platform.machine()}, {sys.platform}")
     bench_replay.run()
+    bench_backtest.run()
     bench_sink.run()
     bench_pipeline.run()
 
