@@ -232,3 +232,20 @@ def test_backtest_command_reports_a_bad_rules_file_in_one_line(env, tmp_path):
     result = CliRunner().invoke(main, ["backtest", "--rules", str(rules)])
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_an_events_file_and_the_store_give_the_same_backtest_for_the_same_period(env, tmp_path):
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in env[1]))
+    strict = tmp_path / "strict.toml"
+    strict.write_text(STRICT)
+    period = ["--since", "2026-10-02T00:00:00Z", "--until", "2026-10-03T06:00:00+00:00"]
+    base = ["backtest", "--rules", str(strict), "--format", "json", *period]
+    from_store = CliRunner().invoke(main, base)
+    from_file = CliRunner().invoke(main, [*base, "--events", str(path)])
+    assert from_store.exit_code == from_file.exit_code == 0, from_store.output + from_file.output
+    result = orjson.loads(from_file.stdout)
+    assert result == orjson.loads(from_store.stdout)
+    until = datetime(2026, 10, 3, 6, tzinfo=UTC).timestamp() * 1e6
+    assert result["events"] == sum(1 for e in env[1] if _micros(e) < until)  # warm-up: all before
+    assert 0 < result["warmup_events"] < result["events"]
