@@ -160,6 +160,8 @@ def run_demo(settings: Settings, seed: int, buyers: int, workdir: Path, echo: Ec
         hint = 'orderguard sql "SELECT * FROM alerts LIMIT 5"'
         echo(f"\ndemo: {len(seen)} alerts followed live; query the store with "
              f"ORDERGUARD_DUCKDB={db} {hint}")
+        echo(f"demo: try a rule change on this history with ORDERGUARD_DUCKDB={db} "
+             "orderguard backtest --rules yours.toml (docs/rules.md)")
     finally:
         worker.stop()
 
