@@ -47,6 +47,13 @@ CALLING_CODES: dict[str, tuple[str, str, int]] = {
     "PH": ("63", "0", 10), "AU": ("61", "0", 9), "NZ": ("64", "0", 10),
 }  # fmt: skip
 
+# "(+86) 139...": the country code in brackets, as Chinese forms show it
+_CODE_IN_BRACKETS = re.compile(r"^\(\s*((?:\+|00)\d{1,3})\s*\)")
+# "0151/4827913", "+49 151/4827913": a slash after the area code, as written in Germany,
+# Austria and Switzerland. Any other slash starts an extension or a second number.
+_AREA_SLASH = re.compile(
+    r"^((?:\+|00)\d{1,3}[\s.-]*(?:\(0\)\s*)?\d{2,5}|\(?0\d{1,4}\)?)\s*/\s*(?=\d{3})"
+)
 _PHONE_EXTENSION = re.compile(r"(?i)\s*(?:ext\.?|x|#|;|,|/).*$")
 _TRUNK_SHOWN = re.compile(r"^((?:\+|00)\d{1,3})[\s.-]*\(0\)")  # "+44 (0)20 ...": drop the (0)
 _PHONE_SEPARATORS = re.compile(r"[\s\-().\u00a0]")
@@ -79,7 +86,9 @@ def _placeholder(text: str) -> bool:
 def normalize_phone(raw: Any, country: Any = "") -> str | None:
     """A phone number in E.164-like form (``+8613800138000``), or None when unusable.
 
-    Spaces, dashes, dots and parentheses go; ``00`` becomes ``+``; an extension is cut off.
+    Spaces, dashes, dots and parentheses go; ``00`` becomes ``+``; an extension (or a
+    second number) is cut off, but a slash right after the area code (``0151/4827913``) is
+    a separator, and a country code in brackets (``(+86) 139...``) counts.
     A number without a country code gets the shipping country's code (dropping the national
     trunk prefix, e.g. UK ``07700 900123`` -> ``+447700900123``); with an unknown country it
     stays bare digits. Masked numbers (``138****8000``), letters, too few or too many digits,
@@ -93,6 +102,7 @@ def normalize_phone(raw: Any, country: Any = "") -> str | None:
     text = _clean(raw)
     if not text or "*" in text:
         return None
+    text = _AREA_SLASH.sub(r"\1 ", _CODE_IN_BRACKETS.sub(r"\1 ", text))
     text = _TRUNK_SHOWN.sub(r"\1", _PHONE_EXTENSION.sub("", text))
     plus = text.startswith("+")
     digits = _PHONE_SEPARATORS.sub("", text[1:] if plus else text)
@@ -152,9 +162,10 @@ def normalize_address(address1: Any, postal_code: Any, country: Any = "") -> str
     """``country|postal|street`` with case, punctuation and common abbreviations folded.
 
     Both the street line and the postal code are needed (a street alone names many
-    places). Words are casefolded and split on anything but letters and digits, ``#``
-    means apartment, common words take one short form (``Street`` -> ``st``, ``Apartment``
-    -> ``apt``, ``Hauptstraße`` -> ``hauptstr``), and US ZIP+4 codes keep five digits.
+    places). Words are casefolded and split on anything but letters and digits (no space
+    is kept next to Chinese, Japanese or Korean text), ``#`` means apartment, common words
+    take one short form (``Street`` -> ``st``, ``Apartment`` -> ``apt``, ``Hauptstraße``
+    -> ``hauptstr``), and US ZIP+4 codes keep five digits.
 
     Args:
         address1: the ``shipping.address1`` line.
@@ -176,7 +187,7 @@ def normalize_address(address1: Any, postal_code: Any, country: Any = "") -> str
         if word.endswith("strasse"):  # casefold made "ß" "ss": Hauptstraße = Hauptstr.
             word = word[:-4]
         words.append(_ADDRESS_WORDS.get(word, word))
-    street = " ".join(words)
+    street = _join(words)
     if len(street) < 3 or _placeholder(street):
         return None
     if not any(c.isalpha() for c in street):
@@ -184,6 +195,36 @@ def normalize_address(address1: Any, postal_code: Any, country: Any = "") -> str
     if len(words) == 1 and street.isascii() and not any(c.isdigit() for c in street):
         return None  # one bare word ("home", "address"): says nothing about a place
     return f"{place}|{postal}|{street}"
+
+
+def _join(words: list[str]) -> str:
+    """Words joined by a space, but none next to Chinese, Japanese or Korean text.
+
+    Chinese and Japanese are written without spaces (and Korean addresses are spaced as the
+    writer likes), so a space typed next to them tells nothing apart:
+    ``西湖区 文三路 12号`` is ``西湖区文三路12号``.
+    """
+    if not words:
+        return ""
+    out = [words[0]]
+    for word in words[1:]:
+        if not (_cjk(out[-1][-1]) or _cjk(word[0])):
+            out.append(" ")
+        out.append(word)
+    return "".join(out)
+
+
+def _cjk(ch: str) -> bool:
+    """Whether a character is CJK (ideographs, kana, hangul), which is written unspaced."""
+    code = ord(ch)
+    return (
+        0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
+        or 0x3400 <= code <= 0x4DBF  # extension A
+        or 0x3040 <= code <= 0x30FF  # hiragana, katakana
+        or 0xAC00 <= code <= 0xD7AF  # hangul syllables
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
+        or 0x20000 <= code <= 0x2FA1F  # extensions B and later
+    )
 
 
 def normalize_fingerprint(raw: Any) -> str | None:

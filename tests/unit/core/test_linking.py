@@ -129,6 +129,17 @@ def each_first(accounts: list[str]) -> list[list[str]]:
         ("+1 415 123 4567", "", None),  # 1234567
         ("+86 1380013800012345", "", None),  # longer than E.164 allows
         ("+0 138 0013 8000", "", None),
+        ("(+86) 13971642850", "", "+8613971642850"),  # the code in brackets, as CN forms show it
+        ("（+86）139-7164-2850", "CN", "+8613971642850"),  # full-width brackets
+        ("(0086)13971642850", "", "+8613971642850"),
+        ("0151/48279135", "DE", "+4915148279135"),  # a slash after the area code (DE, AT, CH)
+        ("0151 / 4827 9135", "DE", "+4915148279135"),
+        ("+49 151/48279135", "", "+4915148279135"),
+        ("+49 (0)151/48279135", "", "+4915148279135"),
+        ("030/2848 1935", "DE", "+493028481935"),
+        ("0151/48279135", "", "015148279135"),  # no country: digits as written
+        ("(559) 284-7193 / 284-7194", "US", "+15592847193"),  # a second number goes
+        ("+49 151 48279135 / 12", "", "+4915148279135"),  # an extension goes
     ],
 )
 def test_normalize_phone(raw, country, expected):
@@ -175,6 +186,13 @@ def test_normalize_email(raw, expected):
         ("Hauptstraße 5", "10115", "DE", "de|10115|hauptstr 5"),
         ("Hauptstr. 5", "10115", "DE", "de|10115|hauptstr 5"),
         ("文三路１２号", "310000", "CN", "cn|310000|文三路12号"),
+        # Chinese is written without spaces: spaces typed next to it change nothing
+        ("西湖区 文三路 12号 3栋 201室", "310012", "CN", "cn|310012|西湖区文三路12号3栋201室"),
+        ("西湖区文三路12号3栋 201室", "310012", "CN", "cn|310012|西湖区文三路12号3栋201室"),
+        ("西湖区文三路12号3栋201室", "310012", "CN", "cn|310012|西湖区文三路12号3栋201室"),
+        ("望京 SOHO T1 1201室", "100102", "CN", "cn|100102|望京soho t1 1201室"),
+        ("望京SOHO T1 1201室", "100102", "CN", "cn|100102|望京soho t1 1201室"),
+        ("朝阳区, 望京街 10号", "100102", "CN", "cn|100102|朝阳区望京街10号"),
         ("12 Main St", "93650", "", "|93650|12 main st"),
         ("12 Main St", "", "US", None),  # a street line alone names many places
         ("", "93650", "US", None),
