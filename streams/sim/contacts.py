@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from zlib import crc32
 
 # country -> (region, city, postal code pattern: "#" a digit, "@" a capital letter), ...
 PLACES: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -79,6 +80,42 @@ def restyle(number: str, style: int) -> str:
     if style == 2:
         return number.replace(" ", "")
     return number
+
+
+# The national trunk prefix a mobile number takes when written without its country code.
+TRUNKS: dict[str, str] = {"CN": "", "US": "", "ES": "", "IT": "", "BR": "", "FR": "0", "DE": "0",
+                          "GB": "0"}
+HABITS = 8  # ways of writing one's number: see written()
+
+
+def habit_of(buyer_id: str) -> int:
+    """How an account writes its phone number: fixed per account, from its id.
+
+    Derived from the id, not from the simulation's random generator, so that the way
+    numbers are written can change without changing anything else that is simulated.
+    """
+    return crc32(buyer_id.encode()) % HABITS
+
+
+def written(number: str, country: str, habit: int) -> str:
+    """``number`` (``+CC ...``, as :func:`phone` and :func:`restyle` write it) as one writes it.
+
+    Half of the habits keep the international form; the others write it nationally (only
+    for a number of the shipping ``country``, with the trunk prefix where there is one),
+    with ``00`` for the plus, or with the country code in brackets (``(+86) 139...``).
+    """
+    code = next((c for c, _ in PHONES.values() if number.startswith(f"+{c}")), "")
+    if not code or habit < HABITS // 2:
+        return number
+    rest = number[1 + len(code):].lstrip(" -")
+    form = habit - HABITS // 2
+    if form < 2:
+        if PHONES.get(country, ("",))[0] == code:
+            return TRUNKS[country] + rest
+        form = 2 + form  # a foreign number: written internationally
+    if form == 2:
+        return "00" + number[1:]
+    return f"(+{code}) {rest}"
 
 
 def shipping(rng: random.Random) -> dict[str, str]:

@@ -42,6 +42,7 @@ def simulate(
     days: int = 1,
     start: datetime | None = None,
     mix: Mapping[str, float] | None = None,
+    habits: bool = True,
 ) -> Simulation:
     """Simulate ``days`` of orders by ``buyers`` buyer accounts over several shops and markets.
 
@@ -57,6 +58,9 @@ def simulate(
         days: length of the period in which orders are placed.
         start: UTC-aware start of the period (default 2026-10-01T00:00:00Z).
         mix: archetype name -> weight, replacing the registry's weights.
+        habits: each account writes its phone number its own way, as people do
+            (nationally, with ``00``, ...; ``streams.sim.contacts.written``); ``False``
+            writes every number in international form. Nothing else changes.
 
     Returns:
         The events, valid per ``schemas.event.validate_event``, and the ground truth.
@@ -84,7 +88,7 @@ def simulate(
             kind = next((ARCHETYPES[k] for k in names if ARCHETYPES[k].accounts[0] <= left),
                         ARCHETYPES["honest"])
         size = min(rng.randint(*kind.accounts), left)
-        party = _party(rng, kind, [f"b-{n + i:05d}" for i in range(size)])
+        party = _party(rng, kind, [f"b-{n + i:05d}" for i in range(size)], habits)
         n += size
         for buyer in party:
             sim.truth[buyer.id] = kind.name
@@ -97,8 +101,22 @@ def simulate(
     return sim
 
 
-def _party(rng: random.Random, kind: Archetype, ids: list[str]) -> list[Buyer]:
-    """The accounts of one party, on one marketplace, sharing what the archetype shares."""
+def _party(rng: random.Random, kind: Archetype, ids: list[str], habits: bool) -> list[Buyer]:
+    """The accounts of one party, on one marketplace, sharing what the archetype shares.
+
+    With ``habits``, each account writes its phone number its own way (``written``).
+    """
+    party = _linked(rng, kind, ids)
+    if not habits:
+        return party
+    return [
+        replace(b, shipping={**b.shipping, "phone": contacts.written(
+            b.shipping["phone"], b.shipping["country"], contacts.habit_of(b.id))})
+        for b in party
+    ]
+
+
+def _linked(rng: random.Random, kind: Archetype, ids: list[str]) -> list[Buyer]:
     market = rng.choice(list(MARKETPLACES))
     party = [_buyer(rng, buyer_id, market) for buyer_id in ids]
     if len(party) < 2 or not kind.shares:

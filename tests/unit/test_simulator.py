@@ -6,7 +6,9 @@ import pytest
 from schemas.event import validate_event
 from streams.core.contacts import contact_problems
 from streams.core.fields import epoch_of
+from streams.core.linking_normalize import normalize_phone
 from streams.core.rules import load_rules
+from streams.sim.contacts import written
 from streams.simulator import ARCHETYPES, MARKETPLACES, Simulation, simulate
 
 
@@ -56,8 +58,8 @@ def test_ring_members_share_a_phone_or_device_and_each_stays_small(week):
     for ring in week.rings:
         assert 3 <= len(ring) <= 5
         assert {week.truth[b] for b in ring} == {"linked_ring"}
-        phones = {"".join(c for c in created[b][0]["shipping"]["phone"] if c.isdigit())
-                  for b in ring}
+        phones = {normalize_phone(created[b][0]["shipping"]["phone"],
+                                  created[b][0]["shipping"]["country"]) for b in ring}
         devices = {created[b][0]["device"]["fingerprint"] for b in ring}
         assert len(phones) == 1 or len(devices) == 1
         buyer_of = {c["order_id"]: b for b in ring for c in created[b]}
@@ -167,3 +169,53 @@ def test_start_must_be_timezone_aware():
 def test_mix_overrides_the_archetype_weights():
     sim = simulate(4, buyers=30, mix={"nonpayer": 1.0})
     assert set(sim.truth.values()) == {"nonpayer"}
+
+
+@pytest.mark.parametrize(("number", "country", "habit", "expected"), [
+    ("+86 139 7164 2850", "CN", 0, "+86 139 7164 2850"),  # habits 0-3: as the platform shows
+    ("+86 139 7164 2850", "CN", 3, "+86 139 7164 2850"),
+    ("+86 139 7164 2850", "CN", 4, "139 7164 2850"),  # nationally: no trunk prefix in CN
+    ("+33-6-48-27-91-35", "FR", 5, "06-48-27-91-35"),  # ... a trunk 0 in FR
+    ("+447911482937", "GB", 4, "07911482937"),
+    ("+86 139 7164 2850", "US", 4, "0086 139 7164 2850"),  # a foreign number stays international
+    ("+86 139 7164 2850", "US", 5, "(+86) 139 7164 2850"),
+    ("+86 139 7164 2850", "CN", 6, "0086 139 7164 2850"),
+    ("+49-151-4827913", "DE", 7, "(+49) 151-4827913"),
+])
+def test_a_phone_number_is_written_as_its_account_writes_it(number, country, habit, expected):
+    assert written(number, country, habit) == expected
+
+
+def test_writing_habits_change_only_how_phone_numbers_are_written(week):
+    plain = simulate(43, buyers=1500, days=7, habits=False)
+    assert len(plain.events) == len(week.events) and plain.truth == week.truth
+    changed = 0
+    for a, b in zip(week.events, plain.events, strict=True):
+        if a == b:
+            continue
+        phones = a["shipping"]["phone"], b["shipping"]["phone"]
+        assert {**a, "shipping": {**a["shipping"], "phone": None}} == {
+            **b, "shipping": {**b["shipping"], "phone": None}}
+        assert normalize_phone(phones[0], a["shipping"]["country"]) == normalize_phone(
+            phones[1], b["shipping"]["country"]), phones
+        changed += 1
+    assert changed > len(week.events) / 10
+    ring_phones = {e["shipping"]["phone"] for e in week.events if e["type"] == "order.created"
+                   and week.truth[e["buyer_id"]] == "linked_ring"}
+    assert any(p.startswith("(+") for p in ring_phones)  # every form is exercised
+    assert any(p.startswith("00") for p in ring_phones)
+    assert any(p[0].isdigit() and not p.startswith("00") for p in ring_phones)
+
+
+def test_however_accounts_write_their_numbers_the_same_alerts_fire(week):
+    from streams.core.linking import LinkedAccounts
+    from streams.core.linking_rules import load_linking_file
+    from streams.core.replay import Replay
+
+    def alert_ids(sim):
+        engine = Replay(load_rules(), identities=LinkedAccounts(load_linking_file(None)))
+        return [a["alert_id"] for e in sim.events for a in engine.feed(validate_event(e))]
+
+    plain = alert_ids(simulate(43, buyers=1500, days=7, habits=False))
+    assert alert_ids(week) == plain
+    assert len(plain) > 500
