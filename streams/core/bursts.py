@@ -181,6 +181,7 @@ FIRED_CODES: dict[str, str] = {
     "dispute_abuse": "da",
     "chargeback_abuse": "ca",
     "chargeback_deadline": "cd",
+    "off_platform_payment": "op",
 }
 
 

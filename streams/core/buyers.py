@@ -7,12 +7,14 @@ from typing import Any
 
 from streams.core import windows
 from streams.core.lists import ListBook, ListEntry
+from streams.core.offplatform import off_platform_payment
 from streams.core.rules import RuleSet
 from streams.core.triggers import TRIGGERS
 
+MESSAGE = "buyer.message"
 # The event types step_buyer looks at; it returns every other event unchanged at once, so a
 # caller may skip them (Replay does; the orders agent may, to spare the buyers topic).
-BUYER_EVENT_TYPES: frozenset[str] = windows.COUNTED_TYPES
+BUYER_EVENT_TYPES: frozenset[str] = windows.COUNTED_TYPES | {MESSAGE}
 
 _fromiso = datetime.fromisoformat
 
@@ -46,20 +48,24 @@ def step_buyer(
     """
     if state is None:
         state = windows.new_state()
-    if event["type"] not in BUYER_EVENT_TYPES:
+    etype = event["type"]
+    if etype not in BUYER_EVENT_TYPES:
         return state, []
     t = int(_fromiso(event["occurred_at"]).timestamp())  # fields.epoch_of, inlined
-    col = windows.apply_at(state, event, t, rules.retention_days, rules.long_days)
-    if not col:
-        return state, []
-    detectors = TRIGGERS.get(col)
-    if not detectors:
-        return state, []
-    alerts: list[dict[str, Any]] = []
-    for detect in detectors:
-        found = detect(state, event, t, rules, lists)
-        if found:
-            alerts += found
+    if etype == MESSAGE:  # counts in no window: only what the message says
+        alerts = off_platform_payment(state, event, t, rules, lists)
+    else:
+        col = windows.apply_at(state, event, t, rules.retention_days, rules.long_days)
+        if not col:
+            return state, []
+        detectors = TRIGGERS.get(col)
+        if not detectors:
+            return state, []
+        alerts = []
+        for detect in detectors:
+            found = detect(state, event, t, rules, lists)
+            if found:
+                alerts += found
     if alerts and lists:
         suppress(alerts, lists, event["buyer_id"], t)
     return state, alerts

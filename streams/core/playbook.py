@@ -35,7 +35,8 @@ PLAYBOOK: dict[str, tuple[str, ...]] = {
     "chargeback_abuse": ("collect_evidence", "appeal_chargeback", "block_buyer", "report_buyer"),
     # A blocked buyer's order: never ship it, never close it by hand.
     "blocked_buyer": ("hold_shipment", "let_platform_auto_close", "block_buyer"),
-    "off_platform_payment": ("decline_off_platform_payment",),
+    # Refuse, and keep the conversation: it is the evidence if a dispute or a scam follows.
+    "off_platform_payment": ("decline_off_platform_payment", "collect_evidence"),
 }
 
 # What a high alert adds, per signal (default: report the buyer to the platform).

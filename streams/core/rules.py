@@ -21,6 +21,7 @@ from streams.core.thresholds import (
     ChargebackDeadline,
     DisputeAbuse,
     NonpaymentBurst,
+    OffPlatformPayment,
     OrderFlood,
     RatioRule,
     Rule,
@@ -40,6 +41,7 @@ __all__ = [
     "ChargebackDeadline",
     "DisputeAbuse",
     "NonpaymentBurst",
+    "OffPlatformPayment",
     "OrderFlood",
     "RatioRule",
     "Rule",
@@ -62,6 +64,7 @@ RULES: dict[str, type[Rule]] = {
         ChargebackAbuse,
         ChargebackDeadline,
         BlockedBuyerOrder,
+        OffPlatformPayment,
     )
 }
 # Tables a rules file may hold for rules configured elsewhere (the identities stage's
@@ -88,6 +91,7 @@ class RuleSet:
     chargeback_abuse: ChargebackAbuse
     chargeback_deadline: ChargebackDeadline
     blocked_buyer_order: BlockedBuyerOrder
+    off_platform_payment: OffPlatformPayment
     retention_days: int = field(init=False)
     long_days: int = field(init=False)
 
@@ -170,10 +174,17 @@ def _parse(text: str, name: str) -> dict[str, dict[str, Any]]:
 def _build(cls: type[Rule], values: dict[str, Any], name: str) -> Rule:
     hints = typing.get_type_hints(cls)
     fields = {f.name for f in dataclasses.fields(cls)}
+    values = dict(values)  # lists become tuples below; the caller's table stays as it was
     for key, value in values.items():
         if key not in fields:
             raise ConfigError(f"{name}: unknown setting {cls.id}.{key}")
         expected = hints[key]
+        if expected == tuple[str, ...]:
+            if not (isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)):
+                raise ConfigError(f"{name}: {cls.id}.{key} must be a list of strings, "
+                                  f"got {value!r}")
+            values[key] = tuple(value)
+            continue
         ok = (
             isinstance(value, bool)
             if expected is bool

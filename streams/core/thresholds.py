@@ -248,6 +248,27 @@ class BlockedBuyerOrder(Rule):
     id: ClassVar[str] = "blocked_buyer_order"
 
 
+@dataclass(frozen=True)
+class OffPlatformPayment(Rule):
+    """A buyer's message asking to pay outside the platform: medium, once a day per shop.
+
+    Attributes:
+        extra_phrases: the shop's own phrases that ask it, on top of the built-in ones
+            (``streams.core.offplatform``).
+
+    """
+
+    id: ClassVar[str] = "off_platform_payment"
+
+    extra_phrases: tuple[str, ...]
+
+    def check(self) -> None:
+        """Raise ValueError naming the first setting that makes no sense."""
+        super().check()
+        if any(not phrase.strip() for phrase in self.extra_phrases):
+            raise ValueError("extra_phrases must not hold an empty phrase")
+
+
 def _levels(name: str, medium: int, high: int) -> None:
     if medium < 1:
         raise ValueError(f"{name}_medium must be at least 1")

@@ -26,6 +26,7 @@ def test_packaged_defaults_load_with_every_registered_rule():
         "chargeback_abuse",
         "chargeback_deadline",
         "blocked_buyer_order",
+        "off_platform_payment",
     ]
     assert rules.nonpayment_burst == NonpaymentBurst(
         version=1,
