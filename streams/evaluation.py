@@ -16,6 +16,7 @@ from streams.simulator import ARCHETYPES, simulate
 
 MEDIUM = SEVERITY_RANK["medium"]
 ORDER_RULE = "bad_contact"  # the order-level rule fake-contact orders must raise
+MESSAGE_RULE = "off_platform_payment"  # what a buyer asking to pay off the platform raises
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class Report:
         fake_orders: orders placed with made-up contact details.
         fake_orders_caught: those with an order-level ``bad_contact`` alert.
         contact_false_alarms: ``bad_contact`` alerts on orders with plausible contacts.
+        off_platform_askers: buyers who asked to pay off the platform.
+        off_platform_caught: those with an ``off_platform_payment`` alert.
+        off_platform_false_alarms: other buyers with an ``off_platform_payment`` alert.
         rules_fired: alerts per rule id and severity, e.g. ``"order_flood:medium"``.
         linking: whether the identities stage (linked accounts) ran.
 
@@ -73,6 +77,9 @@ class Report:
     fake_orders: int
     fake_orders_caught: int
     contact_false_alarms: int
+    off_platform_askers: int = 0
+    off_platform_caught: int = 0
+    off_platform_false_alarms: int = 0
     rules_fired: dict[str, int] = field(default_factory=dict)
     linking: bool = False
 
@@ -85,6 +92,12 @@ class Report:
     def fake_contact_recall(self) -> float:
         """Fake-contact orders with an order-level alert, over all of them (1.0 when none)."""
         return self.fake_orders_caught / self.fake_orders if self.fake_orders else 1.0
+
+    @property
+    def off_platform_recall(self) -> float:
+        """Buyers who asked to pay off the platform with an alert, over all (1.0 when none)."""
+        return (self.off_platform_caught / self.off_platform_askers
+                if self.off_platform_askers else 1.0)
 
     def score(self, archetype: str) -> Score:
         """The score of one archetype.
@@ -125,6 +138,9 @@ class Report:
             f"fake-contact orders with an order-level alert: {self.fake_orders_caught:,} of "
             f"{self.fake_orders:,} (recall {self.fake_contact_recall:.3f}); "
             f"{ORDER_RULE} on plausible contacts: {self.contact_false_alarms:,}",
+            f"buyers asking to pay off the platform with an alert: {self.off_platform_caught:,} "
+            f"of {self.off_platform_askers:,} (recall {self.off_platform_recall:.3f}); "
+            f"{MESSAGE_RULE} on other buyers: {self.off_platform_false_alarms:,}",
         ]
         return "\n".join(lines)
 
@@ -169,11 +185,14 @@ def evaluate(
             alerts += raised
     flagged: set[str] = set()
     caught_orders: set[str] = set()
+    asked: set[str] = set()
     for alert in alerts:
         if SEVERITY_RANK[alert["severity"]] >= MEDIUM:
             flagged.update(alert["buyer_ids"])
         if alert["rule_id"] == ORDER_RULE and alert["order_id"]:
             caught_orders.add(alert["order_id"])
+        elif alert["rule_id"] == MESSAGE_RULE:
+            asked.update(alert["buyer_ids"])
     kinds = Counter(sim.truth.values())
     hits = Counter(sim.truth[b] for b in flagged if b in sim.truth)
     scores = tuple(
@@ -195,6 +214,9 @@ def evaluate(
         fake_orders=len(sim.fake_contact_orders),
         fake_orders_caught=len(caught_orders & sim.fake_contact_orders),
         contact_false_alarms=len(caught_orders - sim.fake_contact_orders),
+        off_platform_askers=len(sim.off_platform_buyers),
+        off_platform_caught=len(asked & sim.off_platform_buyers),
+        off_platform_false_alarms=len(asked - sim.off_platform_buyers),
         rules_fired=dict(sorted(fired.items())),
         linking=stage is not None,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 # the archetype modules register themselves on import
 from streams.sim import contacts, honest, malicious, rings  # noqa: F401
+from streams.sim import messages as sim_messages
 from streams.sim.registry import ARCHETYPES, Archetype
 from streams.sim.render import Renderer
 from streams.sim.world import DAY, MARKETPLACES, SELLERS_PER_MARKETPLACE, Buyer, Seller, World
@@ -27,6 +28,7 @@ class Simulation:
         truth: buyer id -> archetype name.
         rings: the accounts of each linked ring.
         fake_contact_orders: ids of the orders placed with made-up contact details.
+        off_platform_buyers: the accounts that asked to pay off the platform.
 
     """
 
@@ -34,6 +36,7 @@ class Simulation:
     truth: dict[str, str]
     rings: list[set[str]] = field(default_factory=list)
     fake_contact_orders: set[str] = field(default_factory=set)
+    off_platform_buyers: set[str] = field(default_factory=set)
 
 
 def simulate(
@@ -43,6 +46,7 @@ def simulate(
     start: datetime | None = None,
     mix: Mapping[str, float] | None = None,
     habits: bool = True,
+    messages: bool = True,
 ) -> Simulation:
     """Simulate ``days`` of orders by ``buyers`` buyer accounts over several shops and markets.
 
@@ -61,6 +65,9 @@ def simulate(
         habits: each account writes its phone number its own way, as people do
             (nationally, with ``00``, ...; ``streams.sim.contacts.written``); ``False``
             writes every number in international form. Nothing else changes.
+        messages: some buyers send a ``buyer.message`` about an order: some non-payers
+            ask to pay off the platform, other buyers write everyday messages
+            (``streams.sim.messages``); ``False`` sends none. Nothing else changes.
 
     Returns:
         The events, valid per ``schemas.event.validate_event``, and the ground truth.
@@ -95,7 +102,14 @@ def simulate(
         if kind.shares == "identity":
             sim.rings.append({buyer.id for buyer in party})
         for plan in kind.plan(world, party):
-            render.order(plan)
+            created = render.order(plan)
+            if messages:
+                text = sim_messages.message_for(kind.name, kind.malicious, plan.buyer.id,
+                                                created["order_id"])
+                if text is not None:
+                    render.message(created, text, plan.seller.thin)
+                    if text in sim_messages.OFF_PLATFORM:
+                        sim.off_platform_buyers.add(plan.buyer.id)
     sim.events = render.arrivals()
     sim.fake_contact_orders = render.fake_orders
     return sim

@@ -49,8 +49,8 @@ class Renderer:
                 self.order_ids.add(order_id)
                 return order_id
 
-    def order(self, plan: OrderPlan) -> None:
-        """Render one order's events and queue them with their arrival times."""
+    def order(self, plan: OrderPlan) -> dict[str, Any]:
+        """Render one order's events and queue them with their arrival times; its creation."""
         buyer, seller, at, rng = plan.buyer, plan.seller, plan.at, self.rng
         order_id = self._order_id(seller.marketplace)
         if plan.fake:
@@ -91,6 +91,23 @@ class Renderer:
         self._queue(created_arrival, created)
         for event in follow:
             self._queue(epoch_of(event["occurred_at"]) + rng.randint(0, 3), event)
+        return created
+
+    def message(self, created: dict[str, Any], text: str, thin: bool,
+                after: int = 10 * 60) -> None:
+        """Queue a ``buyer.message`` about an order, ``after`` seconds past its creation.
+
+        Its id derives from the creation's, and it draws nothing from the random generator,
+        so that messages change no other event of the simulation. A thin marketplace's
+        message names no buyer (the pipeline resolves it from the order).
+        """
+        at = epoch_of(created["occurred_at"]) + after
+        event = {"event_id": f"{created['event_id']}-m", "type": "buyer.message",
+                 "occurred_at": format_epoch(at), "marketplace": created["marketplace"],
+                 "seller_id": created["seller_id"], "order_id": created["order_id"],
+                 **({} if thin else {"buyer_id": created["buyer_id"]}), "text": text,
+                 "actor": "buyer", "schema_version": 1}
+        self.queue.append((at, len(self.queue), event))
 
     def _queue(self, arrival: int, event: dict[str, Any]) -> None:
         rng = self.rng

@@ -195,3 +195,23 @@ def test_alerts_follow_prints_alerts_as_json_lines(broker, worker, run_id):
     ).stdout
     mine = [orjson.loads(line) for line in out.splitlines() if buyer in line]
     assert mine and all(a["buyer_ids"] == [buyer] for a in mine)
+
+
+def test_a_buyer_asking_to_pay_off_the_platform_is_alerted_through_the_real_pipeline(
+        broker, worker, run_id):
+    from datetime import timedelta
+
+    buyer, order = f"op-{run_id}", f"{run_id}-o1"
+    created = make_event(buyer=buyer, order=order, event_id=f"{run_id}-c1")
+    # a thin message (no buyer) that overtakes its order's creation: the orders stage holds
+    # it until the creation names the buyer
+    asked = make_event("buyer.message", buyer=None, order=order, event_id=f"{run_id}-m1",
+                       at=T0 + timedelta(minutes=5), text="亲，可以私下交易吗？微信转账给你")
+    everyday = make_event("buyer.message", buyer=buyer, order=order, event_id=f"{run_id}-m2",
+                          at=T0 + timedelta(minutes=6), text="什么时候发货？")
+    assert post(worker.url, [asked, everyday, created])[0] == 202
+    (alert,) = read_alerts(broker, {buyer}, until=lambda found: bool(found))
+    assert alert["rule_id"] == "off_platform_payment" and alert["severity"] == "medium"
+    assert (alert["buyer_ids"], alert["order_id"]) == ([buyer], order)
+    assert alert["evidence_event_ids"] == [asked["event_id"]]
+    assert "decline_off_platform_payment" in alert["recommended_actions"]

@@ -32,6 +32,13 @@ def test_every_fake_contact_order_gets_an_order_level_alert_and_no_other_order_d
     assert report.contact_false_alarms == 0
 
 
+def test_every_buyer_asking_to_pay_off_the_platform_is_alerted_and_no_other(report):
+    assert report.off_platform_askers > 5
+    assert report.off_platform_caught == report.off_platform_askers, report.format()
+    assert report.off_platform_false_alarms == 0
+    assert "buyers asking to pay off the platform with an alert" in report.format()
+
+
 def test_the_report_prints_a_table_with_every_archetype(report):
     text = report.format()
     for score in report.scores:

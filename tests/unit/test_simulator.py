@@ -219,3 +219,27 @@ def test_however_accounts_write_their_numbers_the_same_alerts_fire(week):
     plain = alert_ids(simulate(43, buyers=1500, days=7, habits=False))
     assert alert_ids(week) == plain
     assert len(plain) > 500
+
+
+def test_messages_change_no_other_event_and_some_ask_to_pay_off_the_platform(week):
+    from streams.sim.messages import EVERYDAY, OFF_PLATFORM
+
+    quiet = simulate(43, buyers=1500, days=7, messages=False)
+    messages = [e for e in week.events if e["type"] == "buyer.message"]
+    assert [e for e in week.events if e["type"] != "buyer.message"] == quiet.events
+    assert quiet.off_platform_buyers == set()
+    created = {e["order_id"]: e for e in week.events if e["type"] == "order.created"}
+    askers = set()
+    for m in messages:
+        validate_event(dict(m))
+        order = created[m["order_id"]]
+        assert m["event_id"] == order["event_id"] + "-m"
+        assert m.get("buyer_id") in (None, order["buyer_id"])  # thin marketplaces name none
+        if m["text"] in OFF_PLATFORM:
+            askers.add(order["buyer_id"])
+            assert week.truth[order["buyer_id"]] == "nonpayer"
+        else:
+            assert m["text"] in EVERYDAY
+            assert not ARCHETYPES[week.truth[order["buyer_id"]]].malicious
+    assert askers == week.off_platform_buyers and len(askers) > 5
+    assert any("buyer_id" not in m for m in messages)
