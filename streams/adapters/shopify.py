@@ -129,13 +129,17 @@ def _order_event(
 
 
 def order_created(order: dict[str, Any], seller: str, hook: Webhook) -> list[Event]:
-    """orders/create -> order.created with items, shipping, payment and device."""
-    return [
+    """orders/create -> order.created with items, shipping, payment and device.
+
+    The buyer's note at checkout (``note``), if any, also becomes a ``buyer.message``.
+    """
+    created_at = opt_timestamp(order, "created_at")
+    events = [
         _order_event(
             order,
             seller,
             "order.created",
-            opt_timestamp(order, "created_at"),
+            created_at,
             amount=opt_decimal(order, "total_price"),
             currency=currency(order.get("currency")),
             items=_items(order),
@@ -145,6 +149,12 @@ def order_created(order: dict[str, Any], seller: str, hook: Webhook) -> list[Eve
             payment_deadline_at=_payment_deadline(order),
         )
     ]
+    note = text(order, "note")
+    if note:
+        events.append(
+            _order_event(order, seller, "buyer.message", created_at, text=note, actor="buyer")
+        )
+    return events
 
 
 def order_paid(order: dict[str, Any], seller: str, hook: Webhook) -> list[Event]:

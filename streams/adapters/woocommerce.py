@@ -112,9 +112,10 @@ def order_events(order: dict[str, Any], topic: str, seller: str) -> list[Event]:
     """Map an order snapshot to the events its current status implies.
 
     The body carries no previous status, so each fact gets a deterministic id and
-    repeats across updates collapse: created (order.created topic only), paid
-    (``date_paid`` set), cancelled (after payment) or closed unpaid (without),
-    failed payment, and one refund.completed per listed refund.
+    repeats across updates collapse: created (order.created topic only, with the buyer's
+    checkout note as a ``buyer.message``), paid (``date_paid`` set), cancelled (after
+    payment) or closed unpaid (without), failed payment, and one refund.completed per
+    listed refund.
     """
     number = req_ident(order, "id", "order id")
     order_id = shop_order_id(seller, number)
@@ -151,6 +152,10 @@ def order_events(order: dict[str, Any], topic: str, seller: str) -> list[Event]:
                 device={"ip": ip_address(text(order, "customer_ip_address"))},
             )
         )
+        note = text(order, "customer_note")  # the buyer's note at checkout
+        if note:
+            events.append(event("buyer.message", f"{number}:note", _ts(order, "date_created"),
+                                text=note, actor="buyer"))
     if paid_at:
         events.append(
             event(

@@ -90,8 +90,15 @@ def test_order_with_payment_terms_carries_the_payment_deadline():
     assert only(order, "orders/create")["payment_deadline_at"] == "2026-03-02T02:00:00Z"
 
 
+def created_with_note(body):
+    """The legacy fixture's order was placed with a checkout note ("Test note")."""
+    event, note = events(body, "orders/create")
+    assert (note["type"], note["text"]) == ("buyer.message", "Test note")
+    return event
+
+
 def test_legacy_wrapped_order_is_unwrapped_and_reads_the_old_gateway_field():
-    event = only(raw(LEGACY_ORDER), "orders/create")
+    event = created_with_note(raw(LEGACY_ORDER))
     assert event["order_id"] == "450789469"
     assert event["amount"] == "409.94"
     assert event["buyer_id"] == "shopify:207119551"
@@ -102,10 +109,10 @@ def test_legacy_wrapped_order_is_unwrapped_and_reads_the_old_gateway_field():
 def test_card_bin_and_last4_become_a_stable_hashed_fingerprint():
     order = load(LEGACY_ORDER)
     order["order"]["payment_details"]["credit_card_bin"] = "424242"
-    first = only(order, "orders/create")["payment"]["account_fingerprint"]
+    first = created_with_note(order)["payment"]["account_fingerprint"]
     assert first.startswith("shopify:card:") and "4242" not in first.removeprefix("shopify:card:")
     order["order"]["id"] = 999
-    assert only(order, "orders/create")["payment"]["account_fingerprint"] == first
+    assert created_with_note(order)["payment"]["account_fingerprint"] == first
 
 
 def test_orders_paid_becomes_order_paid_at_the_update_time():
@@ -345,3 +352,25 @@ def test_missing_topic_is_invalid():
 
 def test_redelivery_yields_identical_events():
     assert events(raw(ORDER), "orders/create") == events(raw(ORDER), "orders/create")
+
+
+def test_the_buyers_checkout_note_becomes_a_buyer_message():
+    order = load(ORDER)
+    order["note"] = "  Please leave it at the back door  "
+    created, note = events(order, "orders/create")
+    assert created["type"] == "order.created"
+    assert note == {
+        "event_id": "shopify:buyer.message:450789469",
+        "type": "buyer.message",
+        "occurred_at": created["occurred_at"],
+        "marketplace": "shopify",
+        "seller_id": SHOP,
+        "order_id": "450789469",
+        "buyer_id": "shopify:207119551",
+        "source_updated_at": created["source_updated_at"],
+        "text": "Please leave it at the back door",
+        "actor": "buyer",
+        "schema_version": 1,
+    }
+    order["note"] = "   "
+    assert [e["type"] for e in events(order, "orders/create")] == ["order.created"]

@@ -182,3 +182,37 @@ def test_signature_vector_headers_drive_topic_and_seller():
     result = normalize(Webhook("woocommerce", vector["headers"], raw(vector["body_file"])))
     assert [e["type"] for e in result.events] == ["order.created", "order.paid"]
     assert {e["seller_id"] for e in result.events} == {"example.com"}
+
+
+def test_the_buyers_checkout_note_becomes_a_buyer_message_when_the_order_is_created():
+    order = load(RETRIEVED)
+    order["customer_note"] = "可以私下交易吗？微信转账给你"
+    created, note, _paid = events(order, "order.created")
+    assert note == {
+        "event_id": "woocommerce:buyer.message:example.com:727:note",
+        "type": "buyer.message",
+        "occurred_at": created["occurred_at"],
+        "marketplace": "woocommerce",
+        "seller_id": "example.com",
+        "order_id": "example.com:727",
+        "buyer_id": "email:john.doe@example.com",
+        "source_updated_at": created["source_updated_at"],
+        "text": "可以私下交易吗？微信转账给你",
+        "actor": "buyer",
+        "schema_version": 1,
+    }
+    # later snapshots of the order carry the same note: it is a message once
+    assert "buyer.message" not in [e["type"] for e in events(order, "order.updated")]
+
+
+def test_a_checkout_note_asking_to_pay_off_the_platform_raises_the_alert():
+    from streams.core.replay import Replay
+    from streams.core.rules import load_rules
+
+    order = load(RETRIEVED)
+    order["customer_note"] = "Can I pay you with Zelle instead? cheaper for both"
+    engine = Replay(load_rules())
+    alerts = [a for e in events(order, "order.created") for a in engine.feed(dict(e))]
+    asked = [a for a in alerts if a["rule_id"] == "off_platform_payment"]
+    assert [(a["buyer_ids"], a["order_id"]) for a in asked] == [
+        (["email:john.doe@example.com"], "example.com:727")]
