@@ -9,7 +9,7 @@ import orjson
 from streams.agents.identities import route_to_identities
 from streams.agents.sweeping import sweep_by_key
 from streams.agents.wiring import JSON_HEADERS, Wiring
-from streams.core.buyers import step_buyer
+from streams.core.buyers import MESSAGE, step_buyer
 from streams.core.sweep import Sweeper
 
 
@@ -32,7 +32,8 @@ def register(w: Wiring) -> None:
                 event = orjson.loads(ev.value)
                 buyer = event["buyer_id"]
                 new_state, alerts = step_buyer(windows.get(buyer), event, w.rules, lists=w.lists)
-                windows[buyer] = new_state
+                if alerts or event["type"] != MESSAGE:  # a message that raised nothing
+                    windows[buyer] = new_state  # changed nothing: no changelog record
                 for alert in alerts:
                     if alert.get("suppressed"):  # an allow-list entry: recorded, not raised
                         await w.suppressed.send(key=buyer.encode(), value=orjson.dumps(alert),

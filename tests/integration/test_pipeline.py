@@ -215,3 +215,31 @@ def test_a_buyer_asking_to_pay_off_the_platform_is_alerted_through_the_real_pipe
     assert (alert["buyer_ids"], alert["order_id"]) == ([buyer], order)
     assert alert["evidence_event_ids"] == [asked["event_id"]]
     assert "decline_off_platform_payment" in alert["recommended_actions"]
+
+
+def test_a_message_that_raises_nothing_writes_no_buyer_state(broker, worker, run_id):
+    import time
+    from datetime import timedelta
+
+    from kafka import KafkaConsumer
+
+    buyer, order = f"quiet-{run_id}", f"{run_id}-q1"
+    note = make_event("buyer.message", buyer=buyer, order=order, event_id=f"{run_id}-qm",
+                      text="什么时候发货？")
+    created = make_event(buyer=buyer, order=order, event_id=f"{run_id}-qc",
+                         at=T0 + timedelta(minutes=1))
+    # one order: its events stay in this order through every stage, so the buyer's changelog
+    # holds the message's write (if any) before the creation's
+    assert post(worker.url, [note, created])[0] == 202
+    topic = f"{worker.env['ORDERGUARD_APP_ID']}-buyer-windows-changelog"
+    consumer = KafkaConsumer(topic, bootstrap_servers=broker, auto_offset_reset="earliest",
+                             enable_auto_commit=False, consumer_timeout_ms=1000)
+    states: list = []
+    deadline = time.monotonic() + 90
+    try:
+        while time.monotonic() < deadline and not any(s and s.get("w") for s in states):
+            states += [orjson.loads(r.value) for r in consumer
+                       if r.key and orjson.loads(r.key) == buyer and r.value]
+    finally:
+        consumer.close()
+    assert len(states) == 1 and states[0]["w"] > 0, states
