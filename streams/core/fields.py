@@ -34,6 +34,20 @@ def format_epoch(t: int) -> str:
 
 
 @lru_cache(maxsize=4096)
+def add_business_days(t: int, days: int) -> int:
+    """``t`` (epoch seconds) moved on by ``days`` UTC weekdays, at the same time of day.
+
+    Saturdays and Sundays do not count; public holidays are not known. From a Thursday,
+    three business days end on the Tuesday; from a Saturday, on the Wednesday.
+    """
+    day = t // DAY
+    while days > 0:
+        day += 1
+        if (day + 3) % 7 < 5:  # 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays
+            days -= 1
+    return day * DAY + t % DAY
+
+
 def format_day(day: int) -> str:
     """Format the start of a UTC day number (``epoch // 86400``) as RFC 3339 (cached)."""
     return format_epoch(day * DAY)

@@ -13,7 +13,7 @@ from schemas.alert import SEVERITY_RANK
 from streams.core.alerts import make_alert, plural
 from streams.core.bursts import HIGH, MEDIUM, fire_levels
 from streams.core.contacts import contact_problems
-from streams.core.fields import DAY, epoch_of, format_epoch
+from streams.core.fields import DAY, add_business_days, epoch_of, format_epoch
 from streams.core.layout import State
 from streams.core.lists import ALL_SELLERS, ListBook
 from streams.core.playbook import recommend
@@ -87,9 +87,10 @@ def chargeback_deadline(
     """
     rule = rules.chargeback_deadline
     raw = event.get("deadline_at")
-    if not rule.enabled or not raw:
+    if not rule.enabled or not (raw or rule.default_business_days):
         return []
-    deadline = epoch_of(raw)
+    # without a deadline from the platform, the playbooks': a few business days
+    deadline = epoch_of(raw) if raw else add_business_days(t, rule.default_business_days)
     left = deadline - t
     if left <= rule.high_hours * HOUR:
         rank, threshold = HIGH, rule.high_hours
@@ -113,9 +114,13 @@ def chargeback_deadline(
     else:
         hours = left // HOUR
         span = plural(hours, "hour") if hours < 72 else plural(hours // 24, "day")
+        after = f"{span} after the notice"
+        if not raw:
+            days = plural(rule.default_business_days, "business day")
+            after += f": the platform gave no deadline, so the playbooks' {days}"
         explanation = (
             f"Buyer {buyer} charged back order {order_id} at shop {seller}: appeal by {due} "
-            f"({span} after the notice) with tracking and delivery proof, the listing, any "
+            f"({after}) with tracking and delivery proof, the listing, any "
             f"refund proof and the buyer's messages."
         )
         actions = recommend("chargeback", rank)

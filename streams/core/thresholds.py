@@ -226,6 +226,8 @@ class ChargebackDeadline(Rule):
     Attributes:
         medium_hours: at most this many hours left at the notice: medium (more: low).
         high_hours: at most this many hours left: high.
+        default_business_days: a notice without a deadline gets one this many business
+            days after it (the playbooks: appeal within 3); 0 for no alert then.
 
     """
 
@@ -233,12 +235,15 @@ class ChargebackDeadline(Rule):
 
     medium_hours: int
     high_hours: int
+    default_business_days: int
 
     def check(self) -> None:
         """Raise ValueError naming the first threshold that makes no sense."""
         super().check()
         if not 0 < self.high_hours <= self.medium_hours:
             raise ValueError("high_hours must be above 0 and at most medium_hours")
+        if not 0 <= self.default_business_days <= 30:
+            raise ValueError("default_business_days must be between 0 and 30")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
+import dataclasses
+
 import pytest
 
 from schemas.alert import validate_alert
 from streams.core.buyers import step_buyer
+from streams.core.fields import add_business_days, epoch_of, format_epoch
 from streams.core.rules import load_rules
 
 from .factories import at, follow, paid_order
@@ -106,8 +109,39 @@ def test_a_passed_deadline_asks_platform_support():
     assert alert["recommended_actions"] == ["contact_platform_support", "collect_evidence"]
 
 
-def test_no_deadline_no_deadline_alert():
-    assert feed(charged_back([0]), "chargeback_deadline") == []
+def test_a_notice_without_a_deadline_gets_the_playbooks_three_business_days():
+    events = charged_back([0])  # the notice comes on Sunday 2026-10-25 at 08:00
+    (alert,) = feed(events, "chargeback_deadline")
+    assert alert["deadline_at"] == "2026-10-28T08:00:00Z"  # Monday, Tuesday, Wednesday
+    assert (alert["severity"], alert["observed"]) == ("medium", 72.0)
+    assert alert["explanation"] == (
+        f"Buyer b-6 charged back order {alert['order_id']} at shop s-1: appeal by "
+        "2026-10-28T08:00:00Z (3 days after the notice: the platform gave no deadline, so the "
+        "playbooks' 3 business days) with tracking and delivery proof, the listing, any refund "
+        "proof and the buyer's messages.")
+
+
+def test_without_a_default_a_notice_without_a_deadline_raises_nothing():
+    rules = dataclasses.replace(RULES, chargeback_deadline=dataclasses.replace(
+        RULES.chargeback_deadline, default_business_days=0))
+    state, alerts = None, []
+    for event in charged_back([0]):
+        state, raised = step_buyer(state, event, rules)
+        alerts += [a for a in raised if a["rule_id"] == "chargeback_deadline"]
+    assert alerts == []
+
+
+@pytest.mark.parametrize(("start", "days", "end"), [
+    ("2026-10-05T10:00:00Z", 3, "2026-10-08T10:00:00Z"),  # Monday -> Thursday
+    ("2026-10-08T10:00:00Z", 3, "2026-10-13T10:00:00Z"),  # Thursday -> Tuesday
+    ("2026-10-09T23:59:59Z", 1, "2026-10-12T23:59:59Z"),  # Friday -> Monday
+    ("2026-10-10T10:00:00Z", 3, "2026-10-14T10:00:00Z"),  # Saturday -> Wednesday
+    ("2026-10-11T00:00:00Z", 3, "2026-10-14T00:00:00Z"),  # Sunday -> Wednesday
+    ("2026-10-05T10:00:00Z", 0, "2026-10-05T10:00:00Z"),
+    ("2026-10-05T10:00:00Z", 10, "2026-10-19T10:00:00Z"),  # two weeks
+])
+def test_business_days_skip_weekends(start, days, end):
+    assert format_epoch(add_business_days(epoch_of(start), days)) == end
 
 
 def test_a_repeated_notice_of_the_same_chargeback_fires_again_only_when_more_urgent():
