@@ -12,8 +12,9 @@ Two kinds of phrase match, both after NFKC (full-width forms) and casefolding:
 - a phrase that takes the talk elsewhere (``加微信``, ``whatsapp``), together with a word
   about paying in the same message: "add my WeChat" alone is often about an invoice.
 
-Chinese phrases match whatever spacing the message has; Latin ones match whole words, so
-``zelle`` is not found in ``gazelle``. Ways of paying that shops do offer on their own
+Chinese phrases match whatever spacing the message has; the others (English, and the
+Russian, Portuguese, Spanish and French of AliExpress's largest markets) match whole words,
+so ``zelle`` is not found in ``gazelle``. Ways of paying that shops do offer on their own
 checkout are left out (bank transfer on WooCommerce, PIX on AliExpress Brazil, WeChat Pay on
 Shopify); a shop adds its own phrases with ``extra_phrases``.
 """
@@ -44,15 +45,27 @@ PAYMENT_PHRASES: tuple[str, ...] = (
     "pay outside", "pay you directly", "pay you outside", "send you the money directly",
     "friends and family", "friends & family", "western union", "moneygram", "zelle",
     "venmo", "cash app", "cashapp", "bitcoin", "usdt",
+    # AliExpress's largest markets: Russian, Portuguese (Brazil), Spanish, French
+    "оплата напрямую", "оплачу напрямую", "заплачу напрямую", "переведу на карту",
+    "перевод на карту", "перевести на карту", "вне площадки", "в обход площадки",
+    "pagar por fora", "pago por fora", "fora da plataforma", "pix direto",
+    "depósito na conta", "transferência direta",
+    "pagar por fuera", "fuera de la plataforma", "te pago directamente", "transferencia directa",
+    "bizum",
+    "hors plateforme", "en dehors de la plateforme", "je vous paie directement",
+    "virement direct",
 )  # fmt: skip
 # Taking the talk elsewhere: counted only with a word about paying in the same message.
 HANDOFF_PHRASES: tuple[str, ...] = (
     "加微信", "加我微信", "加v", "加vx", "加wx", "加qq", "加我qq", "微信号", "私聊",
     "whatsapp", "telegram", "add me on", "add my wechat", "wechat id",
+    "телеграм", "вотсап", "ватсап", "me chama no", "escríbeme al",
 )  # fmt: skip
 PAYING_WORDS: tuple[str, ...] = (
     "付款", "付钱", "支付", "转账", "打款", "汇款", "红包", "收款",
     "pay", "paying", "payment", "money", "transfer", "cash",
+    "оплата", "оплачу", "заплачу", "деньги", "pagar", "pago", "pagamento", "dinheiro",
+    "pagaré", "dinero", "payer", "paiement", "argent",
 )  # fmt: skip
 
 _WORDS = re.compile(r"[^\W_]+|&")

@@ -18,6 +18,9 @@ OFF_PLATFORM: tuple[str, ...] = (
     "I will send the money via Western Union, please hold the goods",
     "add me on whatsapp, I pay you there cheaper",
     "PayPal friends and family ok? no fees for both of us",
+    "Могу оплатить напрямую? Переведу на карту",
+    "Posso pagar por fora da plataforma? Faço um PIX direto",
+    "¿Te pago directamente por Bizum?",
 )
 # What other buyers write, some close to the above on purpose (none asks it).
 EVERYDAY: tuple[str, ...] = (
@@ -31,6 +34,9 @@ EVERYDAY: tuple[str, ...] = (
     "add me on whatsapp for the size chart",
     "Can I use WeChat payment at checkout?",
     "可以便宜点吗",
+    "Quando vai chegar? Pagamento via PIX aprovado",
+    "Когда отправите заказ? Оплата прошла",
+    "¿Cuándo llega mi pedido?",
 )
 ASKERS = 3  # one non-payer in ASKERS asks to pay off the platform, on each of its orders
 CHATTY = 6  # one order in CHATTY of the other buyers comes with an everyday message

@@ -33,6 +33,12 @@ def message(text, buyer="b-1", when=None, seller="s-1", order=None, **overrides)
     ("ＷＥＳＴＥＲＮ　ＵＮＩＯＮ ok?", "western union"),
     ("I can pay you outside the platform, cheaper for both", "outside the platform"),
     ("I'll send you the money directly", "send you the money directly"),
+    ("Могу оплатить напрямую? Переведу на карту, так дешевле", "переведу на карту"),
+    ("Posso pagar por fora? Faço um PIX direto", "pagar por fora"),
+    ("¿Te pago directamente por Bizum?", "te pago directamente"),
+    ("Paiement HORS PLATEFORME possible ?", "hors plateforme"),
+    ("Me chama no zap pra combinar o pagamento", "me chama no … pagamento"),
+    ("Напишите в телеграм, оплата там", "телеграм … оплата"),
     # taking the talk elsewhere, with a word about paying
     ("Add me on WhatsApp, I will pay you there", "whatsapp … pay"),
     ("加v 付款", "加v … 付款"),
@@ -45,6 +51,10 @@ def message(text, buyer="b-1", when=None, seller="s-1", order=None, **overrides)
     ("Is bank transfer available?", None),  # WooCommerce shops offer it at checkout
     ("Can I use WeChat payment at checkout?", None),
     ("I love this gazelle figure", None),  # whole words: no zelle in it
+    ("Quando vai chegar? Pagamento via PIX aprovado", None),  # PIX at AliExpress's checkout
+    ("Когда отправите заказ? Оплата прошла", None),
+    ("¿Cuándo llega mi pedido? Ya pagué con tarjeta", None),
+    ("Le colis est arrivé, merci !", None),
     ("什么时候发货", None),
     ("", None),
     (None, None),
