@@ -68,6 +68,9 @@ PAYING_WORDS: tuple[str, ...] = (
     "pagaré", "dinero", "payer", "paiement", "argent",
 )  # fmt: skip
 
+# Only the start of a message is read: chat messages are short, and a bounded cost per event
+# keeps a flood of huge ones from stalling the buyers stage (the adapters keep 2,000).
+MAX_TEXT = 4_000
 _WORDS = re.compile(r"[^\W_]+|&")
 _SPACE = re.compile(r"\s+")
 
@@ -91,7 +94,8 @@ def off_platform_request(text: Any, extra: tuple[str, ...] = ()) -> str | None:
     """The phrase of a message that asks to pay outside the platform, or None.
 
     Args:
-        text: the message (``buyer.message``'s ``text``).
+        text: the message (``buyer.message``'s ``text``); its first ``MAX_TEXT``
+            characters are read.
         extra: more phrases that ask it by themselves (the rule's ``extra_phrases``).
 
     Returns:
@@ -100,7 +104,7 @@ def off_platform_request(text: Any, extra: tuple[str, ...] = ()) -> str | None:
     """
     if not isinstance(text, str) or not text:
         return None
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", text[:MAX_TEXT]).casefold()
     compact = _SPACE.sub("", folded)
     words = f" {' '.join(_WORDS.findall(folded))} "
 

@@ -7,7 +7,7 @@ import pytest
 from schemas.alert import validate_alert
 from streams.core.buyers import step_buyer
 from streams.core.lists import ListBook, ListEntry
-from streams.core.offplatform import off_platform_request
+from streams.core.offplatform import MAX_TEXT, off_platform_request
 from streams.core.replay import Replay
 from streams.core.rules import load_rules
 from streams.errors import ConfigError
@@ -62,6 +62,11 @@ def message(text, buyer="b-1", when=None, seller="s-1", order=None, **overrides)
 ])
 def test_off_platform_request_finds_the_phrase_that_asks_it(text, expected):
     assert off_platform_request(text) == expected
+
+
+def test_only_the_start_of_a_long_message_is_read():
+    assert off_platform_request("x" * MAX_TEXT + " zelle ok") is None  # past MAX_TEXT
+    assert off_platform_request("x" * (MAX_TEXT - 10) + " zelle ok") == "zelle"
 
 
 def test_a_shops_own_phrases_count_too():
