@@ -189,6 +189,8 @@ def backtest(rules_file: str, baseline_file: str | None, events_file: str | None
     from analytics.client import run_sql
     from streams.backtest import Backtest, detection, history, render, warmup_days
 
+    if since and until and until <= since:
+        raise CliError("--until must be after --since")
     s = _settings()
     base_path = Path(baseline_file) if baseline_file else s.rules
     run = Backtest(detection(base_path), detection(rules_file),

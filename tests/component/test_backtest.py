@@ -217,6 +217,7 @@ def test_backtest_command_reads_an_events_file_too(env, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--since", "2031-01-01"], "no events to backtest on in the analytics store"),
     (["--since", "yesterday"], "is not a date"),
+    (["--since", "2026-10-02", "--until", "2026-10-01T23:00:00Z"], "--until must be after --since"),
 ])
 def test_backtest_command_refuses_in_one_line(env, tmp_path, args, message):
     rules = tmp_path / "r.toml"
