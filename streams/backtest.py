@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from streams.core.replay import Replay
 from streams.core.rules import RULES, load_rules
 
 MEDIUM = SEVERITY_RANK["medium"]
+PROGRESS_EVERY = 100_000
 RULE_ORDER: tuple[str, ...] = (*RULES, "linked_accounts")
 
 
@@ -153,10 +155,29 @@ class Backtest:
         for alert in raised[1]:
             self.cand.add(alert)
 
-    def feed_all(self, events: Iterable[dict[str, Any]]) -> None:
-        """Feed every event of an iterable."""
-        for event in events:
-            self.feed(event)
+    def feed_all(
+        self,
+        events: Iterable[dict[str, Any]],
+        total: int | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        """Feed every event of an iterable.
+
+        Args:
+            events: validated canonical events, in the order to replay them.
+            total: how many there are, if known (for progress lines).
+            progress: called with a line every ``PROGRESS_EVERY`` events.
+
+        """
+        gc.disable()  # as replay: the states hold no reference cycles; collecting costs time
+        try:
+            for event in events:
+                self.feed(event)
+                if progress is not None and self.events % PROGRESS_EVERY == 0:
+                    of = f" of {total:,}" if total else ""
+                    progress(f"backtest: {self.events:,}{of} events")
+        finally:
+            gc.enable()
 
     def comparison(self, examples: int = 10) -> dict[str, Any]:
         """The result as plain data (what ``--format json`` prints).

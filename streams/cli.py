@@ -199,15 +199,7 @@ def backtest(rules_file: str, baseline_file: str | None, events_file: str | None
     query = None if events_file else (lambda q: run_sql(s.web_url, s.duckdb, q, s.sql_token))
     events, total = history(query, events_file, since, until, warmup)
     show = sys.stderr.isatty() if progress is None else progress
-    gc.disable()  # as replay: the states hold no reference cycles
-    try:
-        for event in events:
-            run.feed(event)
-            if show and run.events % 100_000 == 0:
-                of = f" of {total:,}" if total else ""
-                click.echo(f"backtest: {run.events:,}{of} events", err=True)
-    finally:
-        gc.enable()
+    run.feed_all(events, total, (lambda line: click.echo(line, err=True)) if show else None)
     if not run.events:
         where = events_file or f"the analytics store ({s.duckdb})"
         raise CliError(f"no events to backtest on in {where}"
