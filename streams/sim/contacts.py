@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from zlib import crc32
 
 # country -> (region, city, postal code pattern: "#" a digit, "@" a capital letter), ...
@@ -116,6 +117,32 @@ def written(number: str, country: str, habit: int) -> str:
     if form == 2:
         return "00" + number[1:]
     return f"(+{code}) {rest}"
+
+
+def written_address(address: str, habit: int) -> str:
+    """``address`` (as :func:`shipping` writes it) the way one account writes it.
+
+    Half of the habits keep it as it is; the others spell out or shorten words, write the
+    apartment with ``#`` or in capitals, or, for a Chinese address, put spaces between its
+    parts or write its digits full-width.
+    """
+    form = habit - HABITS // 2
+    if form < 0:
+        return address
+    if any("\u4e00" <= ch <= "\u9fff" for ch in address):
+        if form % 2 == 0:  # 西湖区 文三路 12号 3栋 201室
+            return " ".join(re.sub(r"(区|路|大道|号|栋)", r"\1 ", address).split())
+        return address.translate(_FULL_WIDTH)  # １２号
+    if form == 0:
+        return address.replace(" St,", " Street,")
+    if form == 1:
+        return address.replace(", Apt ", " #")
+    if form == 2:
+        return address.upper()
+    return address.replace(" St,", " St.,").replace("Apt ", "Apartment ")
+
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def shipping(rng: random.Random) -> dict[str, str]:

@@ -62,9 +62,10 @@ def simulate(
         days: length of the period in which orders are placed.
         start: UTC-aware start of the period (default 2026-10-01T00:00:00Z).
         mix: archetype name -> weight, replacing the registry's weights.
-        habits: each account writes its phone number its own way, as people do
-            (nationally, with ``00``, ...; ``streams.sim.contacts.written``); ``False``
-            writes every number in international form. Nothing else changes.
+        habits: each account writes its phone number and street address its own way,
+            as people do (nationally, with ``00``, ``Street`` or ``St``, spaced Chinese,
+            ...; ``streams.sim.contacts``); ``False`` writes every number in
+            international form and every address alike. Nothing else changes.
         messages: some buyers send a ``buyer.message`` about an order: some non-payers
             ask to pay off the platform, other buyers write everyday messages
             (``streams.sim.messages``); ``False`` sends none. Nothing else changes.
@@ -118,15 +119,20 @@ def simulate(
 def _party(rng: random.Random, kind: Archetype, ids: list[str], habits: bool) -> list[Buyer]:
     """The accounts of one party, on one marketplace, sharing what the archetype shares.
 
-    With ``habits``, each account writes its phone number its own way (``written``).
+    With ``habits``, each account writes its phone number and its street address its own
+    way (``contacts.written``, ``contacts.written_address``).
     """
     party = _linked(rng, kind, ids)
     if not habits:
         return party
     return [
-        replace(b, shipping={**b.shipping, "phone": contacts.written(
-            b.shipping["phone"], b.shipping["country"], contacts.habit_of(b.id))})
+        replace(b, shipping={
+            **b.shipping,
+            "phone": contacts.written(b.shipping["phone"], b.shipping["country"], habit),
+            "address1": contacts.written_address(b.shipping["address1"], habit),
+        })
         for b in party
+        for habit in (contacts.habit_of(b.id),)
     ]
 
 

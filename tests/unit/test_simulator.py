@@ -1,3 +1,5 @@
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
@@ -6,7 +8,7 @@ import pytest
 from schemas.event import validate_event
 from streams.core.contacts import contact_problems
 from streams.core.fields import epoch_of
-from streams.core.linking_normalize import normalize_phone
+from streams.core.linking_normalize import normalize_address, normalize_phone
 from streams.core.rules import load_rules
 from streams.sim.contacts import written
 from streams.simulator import ARCHETYPES, MARKETPLACES, Simulation, simulate
@@ -139,9 +141,20 @@ def test_households_share_only_their_address(sim):
     }
     homes = defaultdict(set)
     for buyer, (shipping, _) in contacts.items():
-        homes[(shipping["address1"], shipping["postal_code"])].add(buyer)
+        home = normalize_address(shipping["address1"], shipping["postal_code"],
+                                 shipping["country"])
+        homes[home].add(buyer)
     shared = [members for members in homes.values() if len(members) > 1]
     assert shared
+    # each writes the home its own way, and it is still one address
+    assert any(len({contacts[b][0]["address1"] for b in members}) > 1 for members in shared)
+    places = defaultdict(set)  # what every member's writing keeps: the code and the numbers
+    for buyer, (shipping, _) in contacts.items():
+        numbers = re.findall(r"\d+", unicodedata.normalize("NFKC", shipping["address1"]))
+        places[(shipping["country"], shipping["postal_code"], *numbers)].add(buyer)
+    for members in places.values():
+        assert len({normalize_address(contacts[b][0]["address1"], contacts[b][0]["postal_code"],
+                                      contacts[b][0]["country"]) for b in members}) == 1
     for members in shared:
         assert len({contacts[b][0]["phone"] for b in members}) == len(members)
         assert len({contacts[b][0]["email"] for b in members}) == len(members)
@@ -186,18 +199,21 @@ def test_a_phone_number_is_written_as_its_account_writes_it(number, country, hab
     assert written(number, country, habit) == expected
 
 
-def test_writing_habits_change_only_how_phone_numbers_are_written(week):
+def test_writing_habits_change_only_how_phones_and_addresses_are_written(week):
     plain = simulate(43, buyers=1500, days=7, habits=False)
     assert len(plain.events) == len(week.events) and plain.truth == week.truth
     changed = 0
     for a, b in zip(week.events, plain.events, strict=True):
         if a == b:
             continue
-        phones = a["shipping"]["phone"], b["shipping"]["phone"]
-        assert {**a, "shipping": {**a["shipping"], "phone": None}} == {
-            **b, "shipping": {**b["shipping"], "phone": None}}
-        assert normalize_phone(phones[0], a["shipping"]["country"]) == normalize_phone(
-            phones[1], b["shipping"]["country"]), phones
+        sa, sb = a["shipping"], b["shipping"]
+        blank = {"phone": None, "address1": None}
+        assert {**a, "shipping": {**sa, **blank}} == {**b, "shipping": {**sb, **blank}}
+        assert normalize_phone(sa["phone"], sa["country"]) == normalize_phone(
+            sb["phone"], sb["country"]), (sa["phone"], sb["phone"])
+        assert normalize_address(sa["address1"], sa["postal_code"], sa["country"]) == (
+            normalize_address(sb["address1"], sb["postal_code"], sb["country"])), (
+            sa["address1"], sb["address1"])
         changed += 1
     assert changed > len(week.events) / 10
     ring_phones = {e["shipping"]["phone"] for e in week.events if e["type"] == "order.created"
