@@ -33,7 +33,6 @@ def format_epoch(t: int) -> str:
     return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@lru_cache(maxsize=4096)
 def add_business_days(t: int, days: int) -> int:
     """``t`` (epoch seconds) moved on by ``days`` UTC weekdays, at the same time of day.
 
@@ -48,6 +47,7 @@ def add_business_days(t: int, days: int) -> int:
     return day * DAY + t % DAY
 
 
+@lru_cache(maxsize=4096)
 def format_day(day: int) -> str:
     """Format the start of a UTC day number (``epoch // 86400``) as RFC 3339 (cached)."""
     return format_epoch(day * DAY)
