@@ -208,13 +208,13 @@ def _join(words: list[str]) -> str:
         return ""
     out = [words[0]]
     for word in words[1:]:
-        if not (_cjk(out[-1][-1]) or _cjk(word[0])):
+        if not (is_cjk(out[-1][-1]) or is_cjk(word[0])):
             out.append(" ")
         out.append(word)
     return "".join(out)
 
 
-def _cjk(ch: str) -> bool:
+def is_cjk(ch: str) -> bool:
     """Whether a character is CJK (ideographs, kana, hangul), which is written unspaced."""
     code = ord(ch)
     return (

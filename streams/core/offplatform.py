@@ -29,6 +29,7 @@ from streams.core.alerts import make_alert
 from streams.core.bursts import MEDIUM, fire_levels
 from streams.core.fields import DAY
 from streams.core.layout import State
+from streams.core.linking_normalize import is_cjk
 from streams.core.lists import ListBook
 from streams.core.playbook import recommend
 from streams.core.rules import RuleSet
@@ -80,7 +81,7 @@ Phrase = tuple[str, bool, str]
 
 def _phrase(text: str) -> Phrase:
     folded = unicodedata.normalize("NFKC", text).casefold()
-    if any(ord(c) > 0x2E7F for c in folded):  # CJK: written without spaces
+    if any(is_cjk(c) for c in folded):  # written without spaces
         return text, True, _SPACE.sub("", folded)
     return text, False, f" {' '.join(_WORDS.findall(folded))} "
 

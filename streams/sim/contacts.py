@@ -6,6 +6,8 @@ import random
 import re
 from zlib import crc32
 
+from streams.core.linking_normalize import is_cjk
+
 # country -> (region, city, postal code pattern: "#" a digit, "@" a capital letter), ...
 PLACES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "CN": (("Zhejiang", "Hangzhou", "3100##"), ("Guangdong", "Shenzhen", "5180##")),
@@ -129,7 +131,7 @@ def written_address(address: str, habit: int) -> str:
     form = habit - HABITS // 2
     if form < 0:
         return address
-    if any("\u4e00" <= ch <= "\u9fff" for ch in address):
+    if any(is_cjk(ch) for ch in address):
         if form % 2 == 0:  # 西湖区 文三路 12号 3栋 201室
             return " ".join(re.sub(r"(区|路|大道|号|栋)", r"\1 ", address).split())
         return address.translate(_FULL_WIDTH)  # １２号
