@@ -31,12 +31,12 @@ def run(buyers: int = 20_000, days: int = 7) -> list[dict]:
                   .values())
     lines = [orjson.dumps(e) for e in events]
     tmp = Path(tempfile.mkdtemp())
-    store = Store(tmp / "history.duckdb")
+    path = tmp / "history.duckdb"
+    store = Store(path)
     for start in range(0, len(events), 20_000):
         store.write([StoredMessage(e, 0, start + i)
                      for i, e in enumerate(events[start:start + 20_000])], [])
     store.close()
-    path = tmp / "history.duckdb"
     candidate = tmp / "candidate.toml"
     candidate.write_text(CANDIDATE)
 
@@ -53,14 +53,12 @@ def run(buyers: int = 20_000, days: int = 7) -> list[dict]:
     results = [report(f"history from DuckDB: {len(events):,} events", len(events), read_s,
                       "decode + validate from memory", decode_s)]
 
-    def backtest() -> None:
-        _quiet(Backtest(detection(None), detection(candidate)).feed)
+    def backtest() -> None:  # the loop `orderguard backtest` runs
+        Backtest(detection(None), detection(candidate)).feed_all(events)
 
     def replay() -> None:
-        _quiet(detection(None).feed)
-
-    def _quiet(feed) -> None:
-        gc.disable()  # as the commands do
+        feed = detection(None).feed
+        gc.disable()  # as `orderguard replay` and Backtest.feed_all do
         try:
             for event in events:
                 feed(event)
