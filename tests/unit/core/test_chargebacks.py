@@ -151,3 +151,14 @@ def test_a_repeated_notice_of_the_same_chargeback_fires_again_only_when_more_urg
     same = dict(notice, event_id="cb-same", occurred_at=at(20, hours=1))  # still low
     alerts = feed([*events, same, again], "chargeback_deadline")
     assert [a["severity"] for a in alerts] == ["low", "medium"]
+
+
+@pytest.mark.parametrize("value", ["-1", "31", "'3'"])
+def test_the_rules_file_refuses_a_default_deadline_out_of_range_in_one_line(tmp_path, value):
+    from streams.errors import ConfigError
+
+    path = tmp_path / "rules.toml"
+    path.write_text(f"[chargeback_deadline]\ndefault_business_days = {value}\n")
+    with pytest.raises(ConfigError, match="chargeback_deadline") as caught:
+        load_rules(path)
+    assert len(str(caught.value).splitlines()) == 1
