@@ -1,0 +1,1 @@
+"""The ``orderguard`` commands, grouped by what they act on; ``streams.cli`` assembles them."""

@@ -1,0 +1,53 @@
+"""What every command shares: the one-line error, the settings, the date option type."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from streams.errors import OrderguardError
+from streams.settings import Settings
+
+
+class CliError(click.ClickException):
+    """A one-line error; exit code 2."""
+
+    exit_code = 2
+
+
+class Group(click.Group):
+    """Translate orderguard's errors into one clear line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command, turning an OrderguardError into a CliError."""
+        try:
+            return super().invoke(ctx)
+        except OrderguardError as exc:
+            raise CliError(str(exc)) from None
+
+
+def load_settings() -> Settings:
+    """The settings from the environment; a bad value is a CliError."""
+    try:
+        return Settings.from_env()
+    except OrderguardError as exc:
+        raise CliError(str(exc)) from None
+
+
+class Instant(click.ParamType):
+    """A UTC day (``2026-10-01``) or an RFC 3339 instant; without an offset it is UTC."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> datetime:
+        """Parse the option's value."""
+        if isinstance(value, datetime):
+            return value
+        try:
+            at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"{value!r} is not a date (2026-10-01) or an RFC 3339 time", param, ctx)
+        return at if at.tzinfo else at.replace(tzinfo=UTC)

@@ -1,0 +1,126 @@
+"""The pipeline's commands: run a worker, feed it, read its alerts, see what ingest makes."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import orjson
+
+from streams.commands.base import CliError, load_settings
+
+
+@click.command()
+@click.option("--web-port", type=int, help="HTTP port (default ORDERGUARD_WEB_PORT or 6066).")
+@click.option("--loglevel", default="info", show_default=True)
+def worker(web_port: int | None, loglevel: str) -> None:
+    """Run the streaming pipeline: webhook ingest, orders/buyers stages, DuckDB sink.
+
+    \b
+    Example:
+        ORDERGUARD_KAFKA=localhost:9092 orderguard worker --web-port 6066
+    """
+    from faust.worker import Worker
+
+    from streams.app import create_app
+    from streams.kafka_admin import ensure_topics
+
+    settings = load_settings()
+    if web_port:
+        settings = dataclasses.replace(settings, web_port=web_port)
+    ensure_topics(settings.kafka, settings.partitions, settings.app_id)
+    Worker(create_app(settings), loglevel=loglevel).execute_from_commandline()
+
+
+@click.command()
+@click.argument("events_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def produce(events_file: str) -> None:
+    """Publish canonical events (JSON Lines) to orderguard.events, keyed by order id.
+
+    Every line is checked first; a bad line stops the command before anything is sent.
+
+    \b
+    Example:
+        orderguard simulate --seed 7 > day.jsonl && orderguard produce day.jsonl
+    """
+    from streams.ingest import check_clock
+    from streams.jsonl import read_events
+    from streams.kafka_admin import ensure_topics
+    from streams.producer import produce as send
+
+    settings = load_settings()
+    events = list(read_events(events_file))
+    check_clock(events, datetime.now(UTC))
+    ensure_topics(settings.kafka, settings.partitions, settings.app_id)
+    count = send(settings.kafka, events)
+    click.echo(f"produced {count} events to orderguard.events", err=True)
+
+
+@click.command()
+@click.option("--follow", is_flag=True, help="Keep printing alerts as they arrive.")
+@click.option("--group", help="Consumer group to resume from (default: read from the start).")
+@click.option("--idle-timeout", type=float, default=None,
+              help="With --follow, stop after this many seconds without an alert.")
+def alerts(follow: bool, group: str | None, idle_timeout: float | None) -> None:
+    """Print alerts from orderguard.alerts as JSON Lines (a kafka-python consumer).
+
+    Without --follow, prints what the topic holds and exits.
+
+    \b
+    Example:
+        orderguard alerts --follow | jq .explanation
+    """
+    from streams.follow import follow_alerts
+
+    settings = load_settings()
+    timeout = idle_timeout if follow else (idle_timeout or 3.0)
+    for alert in follow_alerts(settings.kafka, group=group, idle_timeout_s=timeout):
+        click.echo(orjson.dumps(alert))
+
+
+@click.command()
+@click.option("--platform", required=True,
+              type=click.Choice(["shopify", "stripe", "woocommerce", "taobao", "aliexpress",
+                                 "generic"]))
+@click.option("--topic", help="The platform's topic, e.g. orders/create (Shopify).")
+@click.argument("body_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def normalize(platform: str, topic: str | None, body_file: str) -> None:
+    """Print the canonical events a raw webhook body becomes, as JSON Lines.
+
+    \b
+    Examples:
+        orderguard normalize --platform shopify --topic orders/create order.json
+        orderguard normalize --platform generic event.json
+    """
+    from streams.ingest import normalize_body
+
+    body = sys.stdin.buffer.read() if body_file == "-" else Path(body_file).read_bytes()
+    parsed = normalize_body(platform, body, topic)
+    for event in parsed.events:
+        click.echo(orjson.dumps(event))
+    if parsed.unknown_topic:
+        raise CliError(f"topic {parsed.unknown_topic!r} is not mapped to canonical events")
+
+
+@click.command()
+@click.option("--seed", type=int, default=None, help="Simulator seed (default: a new one).")
+@click.option("--buyers", type=int, default=300, show_default=True)
+@click.option("--workdir", type=click.Path(file_okay=False), default="demo", show_default=True,
+              help="Where the demo keeps its DuckDB file and worker log.")
+def demo(seed: int | None, buyers: int, workdir: str) -> None:
+    """Run a worker and send it a simulated marketplace day; print alerts live and a summary.
+
+    Stops the worker at the end. Needs a broker (`make kafka-up`; `make demo` starts one).
+
+    \b
+    Example:
+        orderguard demo --seed 7 --buyers 300
+    """
+    from streams.demo import run_demo
+
+    run_demo(load_settings(), seed if seed is not None else int(time.time()) % 100_000, buyers,
+             Path(workdir), click.echo)
