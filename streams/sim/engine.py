@@ -86,7 +86,7 @@ def simulate(
     world = World(rng, sellers, int(start.timestamp()), days * DAY)
     weights = {name: a.weight for name, a in ARCHETYPES.items()} if mix is None else dict(mix)
     names = list(weights)
-    render = Renderer(rng, seed)
+    render = Renderer(rng)
     sim = Simulation([], {})
     n = 0
     while n < buyers:

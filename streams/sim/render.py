@@ -21,18 +21,17 @@ class Renderer:
 
     """
 
-    def __init__(self, rng: random.Random, seed: int) -> None:
+    def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.seed = seed
-        self.n = 0
         self.order_ids: set[str] = set()
         self.fake_orders: set[str] = set()
         self.queue: list[tuple[int, int, dict[str, Any]]] = []  # (arrival, seq, event)
 
     def _event(self, etype: str, at: int, seller: Seller, order_id: str,
                **fields: Any) -> dict[str, Any]:
-        self.n += 1
-        return {"event_id": f"ev-{self.seed}-{self.n:07d}", "type": etype,
+        # as the adapters derive ids, from the business event: ``<marketplace>:<type>:<id>``
+        # (one event of each type per order here), so ids are as long as real ones
+        return {"event_id": f"{seller.marketplace}:{etype}:{order_id}", "type": etype,
                 "occurred_at": format_epoch(at), "marketplace": seller.marketplace,
                 "seller_id": seller.id, "order_id": order_id, **fields, "schema_version": 1}
 
@@ -97,12 +96,13 @@ class Renderer:
                 after: int = 10 * 60) -> None:
         """Queue a ``buyer.message`` about an order, ``after`` seconds past its creation.
 
-        Its id derives from the creation's, and it draws nothing from the random generator,
+        Its id derives from the order's, and it draws nothing from the random generator,
         so that messages change no other event of the simulation. A thin marketplace's
         message names no buyer (the pipeline resolves it from the order).
         """
         at = epoch_of(created["occurred_at"]) + after
-        event = {"event_id": f"{created['event_id']}-m", "type": "buyer.message",
+        event_id = f"{created['marketplace']}:buyer.message:{created['order_id']}"
+        event = {"event_id": event_id, "type": "buyer.message",
                  "occurred_at": format_epoch(at), "marketplace": created["marketplace"],
                  "seller_id": created["seller_id"], "order_id": created["order_id"],
                  **({} if thin else {"buyer_id": created["buyer_id"]}), "text": text,

@@ -114,6 +114,13 @@ def test_some_events_are_redelivered_with_the_same_id(sim):
     assert any(n > 1 for n in ids.values())
 
 
+def test_event_ids_are_shaped_as_the_adapters_derive_them_and_name_one_event_each(sim):
+    first: dict[str, dict] = {}
+    for e in sim.events:
+        assert e["event_id"] == f"{e['marketplace']}:{e['type']}:{e['order_id']}"
+        assert first.setdefault(e["event_id"], e) == e  # a repeated id is a redelivery
+
+
 def test_some_follow_ups_arrive_before_their_order_created(sim):
     seen, overtaken = set(), 0
     for event in sim.events:
@@ -249,7 +256,7 @@ def test_messages_change_no_other_event_and_some_ask_to_pay_off_the_platform(wee
     for m in messages:
         validate_event(dict(m))
         order = created[m["order_id"]]
-        assert m["event_id"] == order["event_id"] + "-m"
+        assert m["event_id"] == f"{order['marketplace']}:buyer.message:{m['order_id']}"
         assert m.get("buyer_id") in (None, order["buyer_id"])  # thin marketplaces name none
         if m["text"] in OFF_PLATFORM:
             askers.add(order["buyer_id"])
