@@ -1,6 +1,7 @@
 """Evidence: the ids of a buyer's latest notable events, the ``e`` part of the window state.
 
-``e`` maps each seller to ``[t, outcome column, event_id]`` entries sorted by time. Only
+``e`` maps each seller to ``[t, outcome column, event_id]`` entries sorted by time, the id
+as ``streams.core.eventids`` packs it. Only
 notable outcomes (cancels, unpaid closes, disputes, chargebacks, refunds) are kept, the
 latest ``EVIDENCE_CAP`` per seller and outcome, so an alert can name the events it counted.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from bisect import insort
 from typing import Any
+
+from streams.core.eventids import pack, unpack
 
 State = dict[str, Any]
 
@@ -21,6 +24,7 @@ def keep_evidence(state: State, seller: str, t: int, col: int, event_id: str) ->
     if evidence is None:
         evidence = state["e"] = {}
     entries = evidence.get(seller)
+    event_id = pack(event_id)
     if entries is None:
         evidence[seller] = [[t, col, event_id]]
         return
@@ -45,7 +49,7 @@ def evidence(
     kept: dict[str, list[list[Any]]] = state.get("e", {})
     groups = kept.values() if seller is None else (kept.get(seller, ()),)
     found = [
-        (entry[0], entry[2])
+        (entry[0], unpack(entry[2]))
         for entries in groups
         for entry in entries
         if entry[1] == outcome and since <= entry[0] < until

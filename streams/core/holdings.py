@@ -3,12 +3,13 @@
 ``o`` maps each order created, and not resolved long ago, to ``[t, seller, units, amount,
 event_id, end, sku, quantity, sku, quantity, ...]``: its creation time, shop, units, amount
 (the decimal string as given: parsed only when a rule needs the value), the id of its
-creation (for evidence), when its hold on stock ends, and its units per SKU (the ``SKU_CAP``
-largest). Once it is paid, cancelled or closed, ``end`` is when (or its payment deadline, if
-that came first); while it is not, it is minus the seconds from its creation to its
-``payment_deadline_at`` (the platform closes an unpaid order then: an offset is fewer bytes
-than a time), or 0 when the order has no deadline. A resolved order stays ``RESOLVED_KEEP``
-seconds past its resolution (by the watermark), then goes.
+creation (for evidence, as ``streams.core.eventids`` packs it), when its hold on stock
+ends, and its units per SKU (the ``SKU_CAP`` largest). Once it is paid, cancelled or
+closed, ``end`` is when (or its payment deadline, if that came first); while it is not, it
+is minus the seconds from its creation to its ``payment_deadline_at`` (the platform closes
+an unpaid order then: an offset is fewer bytes than a time), or 0 when the order has no
+deadline. A resolved order stays ``RESOLVED_KEEP`` seconds past its resolution (by the
+watermark), then goes.
 
 The stock-locking rules ask what was held *at* an event time (:func:`holds_at`): an order
 holds from its creation to its resolution or its payment deadline, whichever comes first. So
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from streams.core.eventids import pack, unpack
 from streams.core.fields import cents, epoch_of
 
 State = dict[str, Any]
@@ -61,7 +63,7 @@ def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None
         end = _ended(deadline, resolved)
         if end + RESOLVED_KEEP < state["w"]:
             return  # long over: it held nothing a rule still looks at
-    entry: list[Any] = [t, seller, 1, event.get("amount"), event["event_id"], end]
+    entry: list[Any] = [t, seller, 1, event.get("amount"), pack(event["event_id"]), end]
     items = event.get("items")
     if type(items) is list and items:
         if len(items) == 1 and type(items[0]) is dict:  # the usual order: one line
@@ -224,7 +226,7 @@ _TEN_POWERS = tuple(100 * 10**k for k in range(19))
 
 def event_id_of(entry: list[Any]) -> str:
     """The id of an order's creation."""
-    return str(entry[4])
+    return str(unpack(entry[4]))
 
 
 def _quantity(value: Any) -> int:

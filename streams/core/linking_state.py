@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any
 from zlib import crc32
 
+from streams.core.eventids import unpack
 from streams.core.fields import DAY, epoch_of
 from streams.core.layout import WIDTH as _BUYER_WIDTH  # a buyer window row: ours + refunds
 from streams.core.layout import bump
@@ -242,7 +243,7 @@ def account_record(windows: dict[str, Any]) -> dict[str, Any] | None:
     if total <= 1:
         return None
     evidence = sorted(
-        [entry[0], entry[2]]
+        [entry[0], unpack(entry[2])]
         for entries in windows.get("e", {}).values()
         for entry in entries
         if entry[1] in BAD
