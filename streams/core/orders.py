@@ -6,8 +6,9 @@ State layout per ``order_id`` (plain JSON, every key optional)::
       "b": "b-17",            # the order's buyer, from order.created or any event naming it
       "st": "paid",           # status: created < paid < shipped < delivered < cancelled/closed
       "c": 1,                 # order.created seen (a second creation is dropped)
-      "i": "evt-1\x1fevt-2\x1f", # event ids seen, oldest first, each ended by SEP, at most
-                              # MAX_IDS (one string: one object to look through, not many)
+      "j": "~10123\x7f~11123\x7f", # event ids seen, oldest first, packed (eventids.pack)
+                              # and each ended by SEP, at most MAX_IDS (one string: one
+                              # object to look through, not many)
       "h": [{...}, ...],      # follow-ups held until the buyer is known, at most MAX_HELD
       "hx": 2,                # follow-ups dropped because "h" was full
       "d": "2026-10-05",      # the UTC date (as written: offsets may shift it a day) of
@@ -21,14 +22,23 @@ partition is forgotten (:func:`idle`, ``streams.core.sweep.Sweeper``); otherwise
 table would keep every order ever seen. A later event of a forgotten order starts it
 afresh: one that names its buyer counts as usual, one that names none waits in ``h`` for an
 event that does.
+
+States written before ids were packed kept them whole in ``"i"``, each ended by
+``OLD_SEP`` (or, earlier still, as a list); they move to ``"j"`` at the order's next event
+(:func:`_upgrade_ids`), and the ids they held still count as seen.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from streams.core.eventids import pack
+
 MAX_IDS = 32  # an order's life has a dozen events; redeliveries repeat recent ones
-SEP = "\x1f"  # ends each id in "i" (ASCII unit separator: not found in real event ids)
+# ends each id in "j": DEL, not found in real event ids, and one byte in JSON (the unit
+# separator that ended them in "i" is written \u001f: six)
+SEP = "\x7f"
+OLD_SEP = "\x1f"
 MAX_HELD = 16
 
 # event type -> (status it sets, rank): the status only ever moves up in rank, so a late
@@ -67,23 +77,22 @@ def step_order(
         ``(state, events)``: every forwarded event carries ``buyer_id``.
 
     """
-    event_id = event["event_id"]
+    mark = pack(event["event_id"]) + SEP
     if state is None:
-        state = {"i": event_id + SEP}
+        state = {"j": mark}
     else:
-        ids = state.get("i")
+        ids = state.get("j")
+        if ids is None and "i" in state:
+            ids = _upgrade_ids(state)
         if not ids:
-            state["i"] = event_id + SEP
+            state["j"] = mark
         else:
-            if type(ids) is list:  # a state written before ids shared one string
-                ids = "".join(i + SEP for i in ids)
-            mark = event_id + SEP
             if ids.startswith(mark) or SEP + mark in ids:
                 return state, []
             ids += mark
             if len(ids) > 2 * MAX_IDS and ids.count(SEP) > MAX_IDS:
                 ids = ids[ids.index(SEP) + 1 :]
-            state["i"] = ids
+            state["j"] = ids
     day = event["occurred_at"][:10]
     if day > state.get("d", ""):
         state["d"] = day
@@ -117,6 +126,14 @@ def step_order(
     else:
         state["hx"] = state.get("hx", 0) + 1
     return state, []
+
+
+def _upgrade_ids(state: dict[str, Any]) -> str:
+    """Move the ids an older state kept whole in ``"i"`` to ``"j"``, packed, and return them."""
+    old = state.pop("i")
+    whole = old if type(old) is list else str(old).split(OLD_SEP)[:-1]
+    ids = state["j"] = "".join(pack(str(i)) + SEP for i in whole[-MAX_IDS:])
+    return ids
 
 
 def idle(state: dict[str, Any], before: str) -> bool:

@@ -3,7 +3,7 @@ import copy
 import orjson
 import pytest
 
-from streams.core.orders import MAX_HELD, MAX_IDS, SEP, idle, step_order
+from streams.core.orders import MAX_HELD, MAX_IDS, OLD_SEP, SEP, idle, step_order
 from streams.core.replay import Replay
 from streams.core.rules import load_rules
 
@@ -99,7 +99,7 @@ def test_order_state_stays_bounded():
     events = [make_event("payment.reminder_sent", None, order="o-1") for _ in range(100)]
     state, forwarded = run(events)
     assert forwarded == []
-    assert state["i"].count(SEP) == MAX_IDS
+    assert state["j"].count(SEP) == MAX_IDS
     assert len(state["h"]) == MAX_HELD
     assert state["hx"] == 100 - MAX_HELD
 
@@ -155,7 +155,34 @@ def test_replay_forgets_an_order_idle_for_keep_days_and_a_later_creation_starts_
     assert set(engine.orders) == {"o-kept", "o-new"}  # o-old: over 400 days before Feb 5
     again = make_event("order.created", order="o-old", when="2025-02-06T10:00:00Z")
     engine.feed(again)
-    assert engine.orders["o-old"]["i"] == again["event_id"] + SEP  # a fresh state
+    assert engine.orders["o-old"]["j"] == again["event_id"] + SEP  # a fresh state
     assert engine.orders["o-old"]["d"] == "2025-02-06"
     assert step_order(engine.orders["o-kept"], dict(kept, event_id="ev-other"))[1] == []
 
+
+
+def test_ids_are_kept_packed_and_a_redelivery_of_an_adapter_shaped_id_is_dropped():
+    first = make_event("order.created", order="3812345678901234567",
+                       event_id="tmall:order.created:3812345678901234567")
+    paid = make_event("order.paid", order="3812345678901234567",
+                      event_id="tmall:order.paid:3812345678901234567")
+    state, _ = run([first, paid])
+    assert state["j"] == f"~103812345678901234567{SEP}~113812345678901234567{SEP}"
+    assert step_order(state, dict(paid))[1] == []
+    assert len(orjson.dumps(state["j"])) == 2 + 2 * 23  # one byte per separator
+
+
+@pytest.mark.parametrize("written", ["string", "list"])
+def test_ids_an_older_state_kept_whole_still_count_as_seen(written):
+    first = make_event("order.created", order="3812345678901234567",
+                       event_id="tmall:order.created:3812345678901234567")
+    other = make_event("order.paid", order="3812345678901234567", event_id="acme-7")
+    ids = [first["event_id"], other["event_id"]]
+    state = {"i": "".join(i + OLD_SEP for i in ids) if written == "string" else ids, "c": 1,
+             "b": "b-1", "st": "created", "d": "2026-10-05"}
+    for event in (first, other):
+        assert step_order(state, dict(event))[1] == []
+    assert "i" not in state
+    assert state["j"] == f"~103812345678901234567{SEP}acme-7{SEP}"
+    late = make_event("order.cancelled", order="3812345678901234567")
+    assert step_order(state, late)[1] == [late]
