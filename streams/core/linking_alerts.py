@@ -6,6 +6,7 @@ from typing import Any
 
 from streams.core.alerts import plural, window_alert
 from streams.core.bursts import raise_level
+from streams.core.eventids import unpack
 from streams.core.fields import DAY
 from streams.core.linking_keys import KIND_NOUNS
 from streams.core.linking_rules import Levels, LinkingRules
@@ -49,7 +50,9 @@ def ring_alert(
     start = window.first_day * DAY
     end = start + rules.horizon_days * DAY
     ring = set(window.ring)
-    evidence = [e[1] for e in state.get("e", ()) if start <= e[0] < end and e[2] in ring]
+    evidence = [
+        unpack(e[1]) for e in state.get("e", ()) if start <= e[0] < end and e[2] in ring
+    ]
     actions = _actions(window.counts)
     levels = rules.levels(kind)
     return window_alert(

@@ -9,7 +9,8 @@ State layout (plain JSON; ``e``, ``n`` and ``f`` appear only when needed)::
                                              # cancelled (by the buyer), closed unpaid,
                                              # disputes opened, chargebacks notified
       "i": "50fa6a1f3c0e50fb...",            # dedupe keys, KEY_WIDTH hex chars each, sorted
-      "e": [[1790812800, "evt-9", "b-1"], ...],  # latest bad-outcome events (evidence)
+      "e": [[1790812800, "evt-9", "b-1"], ...],  # latest bad-outcome events (evidence),
+                                                 # ids packed (streams.core.eventids)
       "n": [20736, 3, ...],                  # accounts dropped past max_members: [day of
                                              # their last event, how many], sorted by day
       "f": [[20734, 2, "b-1"]],              # fired: [episode, severity rank, account]
@@ -27,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 from zlib import crc32
 
-from streams.core.eventids import unpack
+from streams.core.eventids import pack, unpack
 from streams.core.fields import DAY, epoch_of
 from streams.core.layout import WIDTH as _BUYER_WIDTH  # a buyer window row: ours + refunds
 from streams.core.layout import bump
@@ -137,7 +138,7 @@ def fold_at(
     else:
         bump(rows, ROW, day, col)
     if col >= CANCELLED:
-        _keep_evidence(state, [t, event_id, buyer])
+        _keep_evidence(state, [t, pack(event_id), buyer])
     if t > w:
         state["w"] = t
         if w and day > w // DAY:
@@ -309,8 +310,10 @@ def merge_record(state: State, buyer: str, record: dict[str, Any], rules: Linkin
         if type(entry) is not list or len(entry) != 2:
             continue
         t, event_id = entry
-        if type(t) is int and t >= since and type(event_id) is str and event_id not in known:
-            _keep_evidence(state, [t, event_id, buyer])
+        if type(t) is int and t >= since and type(event_id) is str:
+            event_id = pack(event_id)
+            if event_id not in known:
+                _keep_evidence(state, [t, event_id, buyer])
     return True
 
 

@@ -5,6 +5,7 @@ import orjson
 import pytest
 
 from schemas.alert import FIELDS, alert_id, validate_alert
+from streams.core.eventids import pack
 from streams.core.linking import (
     MAX_BUYER_KEYS,
     LinkedAccounts,
@@ -362,6 +363,21 @@ def test_ring_of_four_sharing_a_phone_gives_each_account_an_alert_listing_all_fo
     ids = [a["alert_id"] for a in alerts]
     assert len(set(ids)) == 4
     assert [a["alert_id"] for a in feed(events)] == ids  # deterministic
+
+
+def test_ring_evidence_is_kept_packed_and_named_as_the_adapters_wrote_it():
+    events = [
+        dict(e, event_id=f"tmall:{e['type']}:38{e['order_id']}")
+        for e in ring(PHONE, unpaid=(1, 2, 1, 1))
+    ]
+    stage = LinkedAccounts(RULES)
+    alerts = feed(events, stage)
+    closes = [e["event_id"] for e in events if e["type"] == "order.closed_unpaid"]
+    assert alerts and all(a["evidence_event_ids"] == closes[:3] for a in alerts)
+    (key,) = [k for k in identity_keys(events[0]) if k.startswith("phone:")]
+    kept = stage.identities[key]["e"]
+    assert [entry[1] for entry in kept] == [pack(c) for c in closes]
+    assert all(entry[1].startswith("~13") for entry in kept)
 
 
 def test_ring_alert_leaks_no_contact_detail():
