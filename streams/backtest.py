@@ -16,6 +16,7 @@ from schemas.alert import SEVERITY_RANK
 from streams.core.fields import epoch_of
 from streams.core.linking import LinkedAccounts
 from streams.core.linking_rules import load_linking_file
+from streams.core.lists import ListBook
 from streams.core.replay import Replay
 from streams.core.rules import RULES, load_rules
 
@@ -24,17 +25,21 @@ PROGRESS_EVERY = 100_000
 RULE_ORDER: tuple[str, ...] = (*RULES, "linked_accounts")
 
 
-def detection(rules_file: str | os.PathLike[str] | None) -> Replay:
+def detection(
+    rules_file: str | os.PathLike[str] | None, lists: ListBook | None = None
+) -> Replay:
     """The detection pipeline as ``orderguard replay`` runs it: every rule, linked accounts.
 
     Args:
         rules_file: a rules TOML file, or ``None`` for the packaged defaults.
+        lists: the allow and deny lists to apply, if any.
 
     Raises:
         ConfigError: the rules file is unusable (one line).
 
     """
-    return Replay(load_rules(rules_file), identities=LinkedAccounts(load_linking_file(rules_file)))
+    identities = LinkedAccounts(load_linking_file(rules_file))
+    return Replay(load_rules(rules_file), lists, identities)
 
 
 def warmup_days(engine: Replay) -> int:
@@ -210,9 +215,16 @@ class Backtest:
             "candidate_flagged": len(cand.flagged),
             "newly_flagged": len(newly),
             "no_longer_flagged": len(dropped),
+            "baseline_suppressed": _suppressed(self.baseline, self.count_from),
+            "candidate_suppressed": _suppressed(self.candidate, self.count_from),
             "newly_flagged_examples": [_example(cand.flagged[b]) for b in newly[:examples]],
             "no_longer_flagged_examples": [_example(base.flagged[b]) for b in dropped[:examples]],
         }
+
+
+def _suppressed(engine: Replay, since: int) -> int:
+    """Alerts an allow entry suppressed, raised by events from ``since`` (epoch s) on."""
+    return sum(1 for a in engine.suppressed if epoch_of(a["occurred_at"]) >= since)
 
 
 def _example(alert: dict[str, Any]) -> dict[str, Any]:
@@ -256,6 +268,11 @@ def render(result: dict[str, Any], baseline_name: str, candidate_name: str) -> s
         f"{result['candidate_flagged']:,} after; {result['newly_flagged']:,} newly flagged, "
         f"{result['no_longer_flagged']:,} no longer flagged",
     ]
+    if result["baseline_suppressed"] or result["candidate_suppressed"]:
+        lines.append(
+            f"allow-list entries suppressed {result['baseline_suppressed']:,} alerts before, "
+            f"{result['candidate_suppressed']:,} after (not in the counts above)"
+        )
     for key, title, total in (
         ("newly_flagged_examples", "newly flagged", result["newly_flagged"]),
         ("no_longer_flagged_examples", "no longer flagged", result["no_longer_flagged"]),

@@ -10,6 +10,7 @@ from typing import IO, Any
 import orjson
 
 from schemas.event import validate_event
+from streams.core.lists import ListBook, ListEntry
 from streams.errors import InvalidEvent
 
 
@@ -40,6 +41,29 @@ def read_events(
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def read_lists(path: Path | str) -> ListBook:
+    """The allow and deny lists in a JSON Lines file, one entry per line.
+
+    The format is what ``orderguard block list --all --format jsonl`` prints; a later line
+    for the same kind, seller and buyer replaces an earlier one, as on the lists topic.
+
+    Raises:
+        InvalidEvent: a line is not an entry (the error names the file and line).
+
+    """
+    book = ListBook()
+    with open(path, "rb") as stream:
+        for lineno, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                value = orjson.loads(line)
+                book.apply(ListEntry.from_dict(value).key, value)
+            except (orjson.JSONDecodeError, InvalidEvent) as exc:
+                raise InvalidEvent(f"{path}:{lineno}: {str(exc).splitlines()[0]}") from None
+    return book
 
 
 def write_lines(values: Iterable[dict[str, Any]], out: IO[bytes] | None = None) -> int:

@@ -18,24 +18,33 @@ from streams.commands.base import CliError, Instant, load_settings
 @click.argument("events_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
               help="Rules file (TOML); default: ORDERGUARD_RULES or the packaged defaults.")
+@click.option("--lists", "lists_file", type=click.Path(exists=True, dir_okay=False),
+              help="Allow and deny lists to apply (JSON Lines, as `orderguard block list "
+                   "--all --format jsonl` prints them); default: none.")
 @click.option("--progress/--no-progress", default=None,
               help="Report progress on stderr (default: when stderr is a terminal).")
-def replay(events_file: str, rules_file: str | None, progress: bool | None) -> None:
+def replay(events_file: str, rules_file: str | None, lists_file: str | None,
+           progress: bool | None) -> None:
     """Run the stream's detection code over a JSON Lines file; print alerts as JSON Lines.
 
     Events are processed in file order (= arrival order). Same input, same alerts, same
     alert ids as the streaming pipeline. Invalid lines are reported on stderr and skipped,
-    as the stream dead-letters them.
+    as the stream dead-letters them. With --lists, a deny-listed buyer's orders raise
+    blocked_buyer_order and an allow-listed buyer's alerts are left out (counted on stderr),
+    each entry applying while it has not expired, by event time.
 
     \b
-    Example:
+    Examples:
         orderguard replay day.jsonl --rules rules.toml > alerts.jsonl
+        orderguard block list --all --format jsonl > lists.jsonl
+        orderguard replay day.jsonl --lists lists.jsonl > alerts.jsonl
     """
     from streams.backtest import detection
-    from streams.jsonl import read_events
+    from streams.jsonl import read_events, read_lists
 
     settings = load_settings()
-    engine = detection(Path(rules_file) if rules_file else settings.rules)
+    lists = read_lists(lists_file) if lists_file else None
+    engine = detection(Path(rules_file) if rules_file else settings.rules, lists)
     out = sys.stdout.buffer
     show = sys.stderr.isatty() if progress is None else progress
     started, count, alerts = time.perf_counter(), 0, 0
@@ -54,6 +63,9 @@ def replay(events_file: str, rules_file: str | None, progress: bool | None) -> N
     if show:
         elapsed = time.perf_counter() - started
         click.echo(f"replay: {count} events, {alerts} alerts in {elapsed:.1f}s", err=True)
+    if engine.suppressed:
+        click.echo(f"replay: {len(engine.suppressed)} alerts suppressed by allow-list entries "
+                   "(not printed)", err=True)
 
 
 @click.command()
@@ -70,16 +82,20 @@ def replay(events_file: str, rules_file: str | None, progress: bool | None) -> N
               show_default=True)
 @click.option("--examples", type=click.IntRange(0), default=10, show_default=True,
               help="Buyers to list whose verdict changes, each way.")
+@click.option("--lists", "lists_file", type=click.Path(exists=True, dir_okay=False),
+              help="Allow and deny lists to apply (JSON Lines, as `orderguard block list "
+                   "--all --format jsonl` prints them); default: none.")
 @click.option("--progress/--no-progress", default=None,
               help="Report progress on stderr (default: when stderr is a terminal).")
 def backtest(rules_file: str, baseline_file: str | None, events_file: str | None,
              since: datetime | None, until: datetime | None, fmt: str, examples: int,
-             progress: bool | None) -> None:
+             lists_file: str | None, progress: bool | None) -> None:
     """Replay the stored history under today's rules and under a candidate; compare.
 
     Both rule sets see the same events, in one pass: the analytics store's (through the
     running worker, else the file), by event time. With --since, the rules' longest horizon
     before it is replayed first so that its windows are whole; alerts count from --since.
+    With --lists, both rule sets apply the same allow and deny lists.
 
     \b
     Example:
@@ -87,12 +103,14 @@ def backtest(rules_file: str, baseline_file: str | None, events_file: str | None
     """
     from analytics.client import run_sql
     from streams.backtest import Backtest, detection, history, render, warmup_days
+    from streams.jsonl import read_lists
 
     if since and until and until <= since:
         raise CliError("--until must be after --since")
     s = load_settings()
     base_path = Path(baseline_file) if baseline_file else s.rules
-    run = Backtest(detection(base_path), detection(rules_file),
+    lists = read_lists(lists_file) if lists_file else None
+    run = Backtest(detection(base_path, lists), detection(rules_file, lists),
                    int(since.timestamp()) if since else 0)
     warmup = max(warmup_days(run.baseline), warmup_days(run.candidate))
     query = None if events_file else (lambda q: run_sql(s.web_url, s.duckdb, q, s.sql_token))

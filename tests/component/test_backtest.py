@@ -250,3 +250,24 @@ def test_an_events_file_and_the_store_give_the_same_backtest_for_the_same_period
     until = datetime(2026, 10, 3, 6, tzinfo=UTC).timestamp() * 1e6
     assert result["events"] == sum(1 for e in env[1] if _micros(e) < until)  # warm-up: all before
     assert 0 < result["warmup_events"] < result["events"]
+
+
+def test_backtest_applies_the_same_lists_to_both_rule_sets(env, tmp_path):
+    strict = tmp_path / "strict.toml"
+    strict.write_text(STRICT)
+    args = ["backtest", "--rules", str(strict), "--format", "json"]
+    plain = orjson.loads(CliRunner().invoke(main, args).stdout)
+    flagged = plain["newly_flagged_examples"][0]["buyer_id"]  # flagged by the candidate only
+    lists = tmp_path / "lists.jsonl"
+    lists.write_bytes(orjson.dumps({
+        "kind": "allow", "buyer_id": flagged, "seller_id": "*", "reason": "wholesale",
+        "source": "pytest", "added_at": 0, "expires_at": None}) + b"\n")
+    result = CliRunner().invoke(main, [*args, "--lists", str(lists)])
+    assert result.exit_code == 0, result.output
+    listed = orjson.loads(result.stdout)
+    assert listed["candidate_suppressed"] > 0
+    assert listed["candidate_alerts"] == plain["candidate_alerts"] - listed["candidate_suppressed"]
+    assert listed["baseline_alerts"] == plain["baseline_alerts"] - listed["baseline_suppressed"]
+    assert listed["newly_flagged"] == plain["newly_flagged"] - 1
+    table = CliRunner().invoke(main, ["backtest", "--rules", str(strict), "--lists", str(lists)])
+    assert "allow-list entries suppressed" in table.stdout

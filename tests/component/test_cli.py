@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import orjson
 import pytest
 from click.testing import CliRunner
@@ -71,6 +73,62 @@ def test_replay_with_a_broken_rules_file_fails_with_one_line_and_exit_2(runner, 
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _entry(kind, buyer, seller="*", expires_at=None):
+    return {"kind": kind, "buyer_id": buyer, "seller_id": seller, "reason": "test",
+            "source": "pytest", "added_at": 0, "expires_at": expires_at}
+
+
+def test_replay_applies_a_lists_file_as_the_stream_applies_the_lists(runner, tmp_path):
+    from streams.backtest import detection
+    from streams.jsonl import read_lists
+    from streams.simulator import simulate
+
+    events = simulate(11, buyers=80).events
+    path = jsonl(tmp_path / "day.jsonl", events)
+    printed = runner.invoke(main, ["replay", str(path)]).stdout
+    plain = [orjson.loads(line) for line in printed.splitlines()]
+    allowed = next(a["buyer_ids"][0] for a in plain if len(a["buyer_ids"]) == 1)
+    denied = next(e["buyer_id"] for e in events if e["type"] == "order.created"
+                  and e["buyer_id"] != allowed)
+    lists = jsonl(tmp_path / "lists.jsonl", [_entry("allow", allowed), _entry("deny", denied)])
+    result = runner.invoke(main, ["replay", str(path), "--lists", str(lists)])
+    assert result.exit_code == 0, result.output
+    alerts = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert not any(a["buyer_ids"] == [allowed] for a in alerts)
+    assert any(a["rule_id"] == "blocked_buyer_order" and a["buyer_ids"] == [denied]
+               for a in alerts)
+    engine = detection(None, read_lists(lists))
+    expected = [a for e in events for a in engine.feed(e)]
+    assert alerts == orjson.loads(orjson.dumps(expected))
+    suppressed = len(engine.suppressed)
+    assert suppressed == sum(1 for a in plain if a["buyer_ids"] == [allowed]) > 0
+    assert f"replay: {suppressed} alerts suppressed by allow-list entries" in result.stderr
+
+
+def test_an_expired_list_entry_applies_only_to_the_events_before_it_expired(runner, tmp_path):
+    created = make_event("order.created", at=datetime(2026, 10, 5, 10, tzinfo=UTC))
+    later = make_event("order.created", at=datetime(2026, 10, 7, 10, tzinfo=UTC))
+    path = jsonl(tmp_path / "e.jsonl", [created, later])
+    expiry = int(datetime(2026, 10, 6, 10, tzinfo=UTC).timestamp())
+    lists = jsonl(tmp_path / "lists.jsonl", [_entry("deny", created["buyer_id"],
+                                                    expires_at=expiry)])
+    result = runner.invoke(main, ["replay", str(path), "--lists", str(lists)])
+    alerts = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert [a["order_id"] for a in alerts if a["rule_id"] == "blocked_buyer_order"] == [
+        created["order_id"]]
+
+
+def test_replay_refuses_a_bad_lists_file_in_one_line_naming_the_line(runner, tmp_path):
+    events = jsonl(tmp_path / "e.jsonl", [make_event()])
+    lists = tmp_path / "lists.jsonl"
+    lists.write_bytes(orjson.dumps(_entry("deny", "b-1")) + b"\n"
+                      + orjson.dumps(_entry("maybe", "b-2")) + b"\n")
+    result = runner.invoke(main, ["replay", str(events), "--lists", str(lists)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"Error: {lists}:2: list kind must be deny or allow, not 'maybe'")
 
 
 def test_produce_refuses_a_bad_file_before_sending_anything(runner, tmp_path):
