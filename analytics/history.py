@@ -18,6 +18,7 @@ _ORDER = (
     "epoch_us(occurred_at), coalesce(kafka_partition, -1), coalesce(kafka_offset, -1), event_id"
 )
 PAGE_SIZE = 50_000
+_SPAN = "epoch_us(min(occurred_at)), epoch_us(max(occurred_at)), count(*)"
 
 
 def _bounds(since: datetime | None, until: datetime | None) -> str:
@@ -52,7 +53,10 @@ def stored_events(
 
     Events of one order at the same instant come in the order they arrived. The store is
     read in pages (keyset pagination), so that a history of any length goes through a
-    running worker's ``/sql`` endpoint as well as through the file.
+    running worker's ``/sql`` endpoint as well as through the file. Each page also keeps
+    to a slice of event time (sized from the pages before it) that DuckDB can find by the
+    ``occurred_at`` column alone, skipping the rest of the table: a page that had to rank
+    every later event would make reading a long history quadratic.
 
     Args:
         query: runs one read-only SQL statement (``analytics.client.run_sql``).
@@ -66,12 +70,22 @@ def stored_events(
 
     """
     where = _bounds(since, until)
-    after = "true"
-    while True:
+    # the bounds are integers
+    span_sql = f"SELECT {_SPAN} FROM events WHERE {where}"  # noqa: S608
+    first, last, total = query(span_sql).rows[0]
+    if not total:
+        return
+    # as long as page_size events take on average, at least a second
+    span = max((int(last) - int(first)) * page_size // int(total), 1_000_000)
+    start, after = int(first), "true"  # events from start on, past the keyset cursor
+    while start <= last:
+        end = start + span
         # the bounds are integers and the cursor's id is quoted by _literal
         sql = (
             f"SELECT payload, epoch_us(occurred_at), coalesce(kafka_partition, -1), "  # noqa: S608
-            f"coalesce(kafka_offset, -1), event_id FROM events WHERE {where} AND {after} "
+            f"coalesce(kafka_offset, -1), event_id FROM events WHERE {where} "
+            f"AND occurred_at >= make_timestamptz({start}) "
+            f"AND occurred_at < make_timestamptz({end}) AND {after} "
             f"ORDER BY {_ORDER} LIMIT {int(page_size)}"
         )
         rows = query(sql).rows
@@ -82,12 +96,17 @@ def stored_events(
             except (orjson.JSONDecodeError, InvalidEvent) as exc:
                 reason = str(exc).splitlines()[0]
                 raise InvalidEvent(f"stored event {row[4]!r}: {reason}") from None
-        if len(rows) < page_size:
-            return
+        if len(rows) < page_size:  # the slice is done: the next one starts where it ended
+            start, after = end, "true"
+            if 2 * len(rows) < page_size:  # under half a page: wider slices
+                span *= 2
+            continue
         at, partition, offset, event_id = rows[-1][1:]
+        start = int(at)  # the slice goes on past the page's last event
         after = (
             f"({_ORDER}) > ({int(at)}, {int(partition)}, {int(offset)}, {_literal(event_id)})"
         )
+        span = max(span // 2, 1_000_000) if int(at) < end - span // 2 else span
 
 
 def _literal(text: str) -> str:

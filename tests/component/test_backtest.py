@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zlib import crc32
 
 import orjson
@@ -88,6 +88,23 @@ def test_events_at_one_instant_come_in_arrival_order_across_page_boundaries(tmp_
     store.close()
     read = stored_events(_query(tmp_path / "og.duckdb"), page_size=1)
     assert _ids(read) == ["z-created", "a-paid", "m-shipped", "b-other"]
+
+
+@pytest.mark.parametrize("page_size", [1, 4, 7, 1000])
+def test_pages_cross_gaps_in_time_and_crowds_at_one_instant(tmp_path, page_size):
+    # a quiet half year between two busy moments, one of them 25 events in the same
+    # microsecond, and an event at the last instant: every slice of time is read once
+    times = [T0 + timedelta(seconds=s) for s in (0, 1, 1, 90, 3600)]
+    times += [T0 + timedelta(days=200, microseconds=5)] * 25
+    times += [T0 + timedelta(days=200, seconds=59), T0 + timedelta(days=200, seconds=60)]
+    events = [make_event(order=f"o{i}", event_id=f"e{i:02d}", at=at)
+              for i, at in enumerate(times)]
+    store = Store(tmp_path / "og.duckdb")
+    store.write([StoredMessage(e, 0, i) for i, e in enumerate(reversed(events))], [])
+    store.close()
+    expected = sorted(events, key=lambda e: (_micros(e), -int(e["event_id"][1:])))
+    read = list(stored_events(_query(tmp_path / "og.duckdb"), page_size=page_size))
+    assert _ids(read) == _ids(expected)
 
 
 def test_stored_events_keep_to_since_and_until(history):
