@@ -16,13 +16,13 @@ _app: faust.App | None = None
 
 def create_app(settings: Settings) -> faust.App:
     """Build a worker app for ``settings``; nothing is read from the environment here."""
-    from streams.agents import buyers, deliveries, identities, lists, orders, sink, web
+    from streams.agents import buyers, bytestore, deliveries, identities, lists, orders, sink, web
     from streams.agents.wiring import Wiring
 
     app = faust.App(
         settings.app_id,
         broker=f"kafka://{settings.kafka}",
-        store="memory://",
+        store=bytestore.store_url(settings.table_store),
         topic_partitions=settings.partitions,
         topic_replication_factor=1,
         web_host=settings.web_host,

@@ -22,6 +22,14 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (the first by default)."""
+    raw = environ.get(name) or choices[0]
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 def _secrets(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
     """Comma-separated secrets (two during a rotation)."""
     return tuple(s.strip() for s in environ.get(name, "").split(",") if s.strip())
@@ -44,6 +52,7 @@ class Settings:
     sink_interval_ms: int = 200
     sql_token: str | None = None
     session_timeout_s: int = 30
+    table_store: str = "bytes"
     secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -72,6 +81,7 @@ class Settings:
             sink_interval_ms=_int(env, "ORDERGUARD_SINK_INTERVAL_MS", 200),
             sql_token=token,
             session_timeout_s=_int(env, "ORDERGUARD_SESSION_TIMEOUT_S", 30),
+            table_store=_choice(env, "ORDERGUARD_TABLE_STORE", ("bytes", "memory")),
             secrets={
                 platform: _secrets(env, f"ORDERGUARD_{platform.upper()}_SECRET")
                 for platform in PLATFORM_SECRETS
