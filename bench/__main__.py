@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import bench_backtest, bench_pipeline, bench_replay, bench_sink
+from bench import bench_backtest, bench_pipeline, bench_replay, bench_sink, bench_tables
 
 
 def main() -> None:
@@ -15,6 +15,7 @@ def main() -> None:
     bench_backtest.run()
     bench_sink.run()
     bench_pipeline.run()
+    bench_tables.run()
 
 
 if __name__ == "__main__":
