@@ -46,6 +46,17 @@ def test_a_value_comes_back_as_it_was_written_and_is_kept_as_its_json(store):
         store["b-1"]
 
 
+def test_keys_and_values_are_the_bytes_faust_writes_to_the_changelog(store):
+    serializers = store.app.serializers
+    for key, value in [("b-1", STATE), ("3812345678901234567", {"j": "~10381\x7f", "c": 1}),
+                       ("买家-7", {"t": "西湖区文三路12号", "n": [1, 2.5, None, True]})]:
+        assert store._encode_key(key) == serializers.dumps_key(None, key, serializer="json")
+        assert store._encode_value(value) == serializers.dumps_value(None, value,
+                                                                    serializer="json")
+        store.apply_changelog_batch([record(key, value)], to_key=None, to_value=None)
+        assert store[key] == value
+
+
 def test_a_kept_value_costs_its_length_not_the_encoders_buffer(store):
     # orjson (faust's json codec) returns bytes that keep the 4 KiB buffer they were
     # written into: kept as they come, a thousand states would take 4 MiB
