@@ -1,85 +1,94 @@
-"""A worker's memory and speed with each table store: ``bytes`` (default) against ``memory://``.
+"""Table stores: what a worker's tables hold in memory, the bytes store against memory://.
 
-One simulated stream is produced once; then a worker with faust's ``memory://`` store (the
-baseline) and one with the bytes store (``streams/agents/bytestore.py``), each with an app
-id of its own, read the whole events topic (what earlier runs on the broker left there
-too) until every stage has caught up. Each run reports the events per second it read and
-the worker's resident memory at the end.
+The states are those the stages hold after a simulated week (20,000 buyers, every rule and
+the linked accounts, from ``Replay``). Each table is filled through a faust table's store
+of each kind (``ORDERGUARD_TABLE_STORE``: ``bytes``, ``streams/agents/bytestore.py``, and
+faust's ``memory://``), as an agent fills it, with a freshly decoded value per key, and
+tracemalloc counts what the store keeps. Then one read and one write back per buyer, what
+an agent does per event, is timed against the same on ``memory://``. No broker is used:
+a worker run would leave its events on ``orderguard.events`` for every later app id to
+read again.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-import time
-import uuid
-from pathlib import Path
+import gc
+import tracemalloc
+from collections.abc import Mapping
+from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
+import faust
+import orjson
 
-from bench.common import report
-from streams import topics
-from streams.demo import namespace_ids
-from streams.lag import group_lag
-from streams.producer import produce
+from bench.common import best_of, report
+from schemas.event import validate_event
+from streams.agents.bytestore import store_url
+from streams.core.linking import LinkedAccounts
+from streams.core.linking_rules import load_linking_file
+from streams.core.replay import Replay
+from streams.core.rules import load_rules
 from streams.simulator import simulate
-from streams.supervise import WorkerProcess
 
-BOOTSTRAP = os.environ.get("ORDERGUARD_KAFKA", "localhost:9092")
-
-
-def _rss_bytes(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmRSS")
+SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json",
+                      value_serializer="json")
+STORES = ("memory", "bytes")
 
 
-def _catch_up(store: str, tag: str, port: int) -> tuple[float, int]:
-    """Seconds for a new worker with ``store`` to catch up with the topics, and its RSS."""
-    work = Path(tempfile.mkdtemp())
-    app_id = f"bench-{store}-{tag}"
-    env = {"ORDERGUARD_KAFKA": BOOTSTRAP, "ORDERGUARD_APP_ID": app_id,
-           "ORDERGUARD_TABLE_STORE": store, "ORDERGUARD_SINK": "0",
-           "ORDERGUARD_DATA_DIR": str(work / "d")}
-    worker = WorkerProcess(env, work / "worker.log", port).start()
+def _tables(buyers: int, days: int) -> dict[str, Mapping[str, Any]]:
+    engine = Replay(load_rules(), identities=LinkedAccounts(load_linking_file(None)))
+    for event in simulate(2026, buyers=buyers, days=days).events:
+        engine.feed(validate_event(event))
+    assert isinstance(engine.identities, LinkedAccounts)
+    return {"buyers": engine.buyers, "orders": engine.orders,
+            "identities": engine.identities.identities}
+
+
+def _store(kind: str, table: str) -> Any:
+    app = faust.App(f"bench-{kind}", broker="memory://", store=store_url(kind))
+    return app.Table(table, default=None, schema=SCHEMA).data
+
+
+def _held(kind: str, table: str, values: Mapping[str, Any]) -> tuple[Any, int]:
+    """A store of ``kind`` filled with ``values``, and the bytes it keeps (tracemalloc)."""
+    raw = [(key, orjson.dumps(value)) for key, value in values.items()]
+    store = _store(kind, table)
+    gc.collect()
+    tracemalloc.start()
     try:
-        worker.wait_ready(need_store=False)
-        started = time.perf_counter()
-        stage_topics = (topics.EVENTS, *topics.internal(app_id))
-        while group_lag(BOOTSTRAP, app_id, stage_topics) > 0:
-            time.sleep(0.5)
-        seconds = time.perf_counter() - started
-        assert worker.proc is not None
-        return seconds, _rss_bytes(worker.proc.pid)
+        for key, value in raw:
+            store[key] = orjson.loads(value)  # as an agent's state, decoded from its event
+        gc.collect()
+        held, _ = tracemalloc.get_traced_memory()
     finally:
-        worker.stop()
+        tracemalloc.stop()
+    return store, held
 
 
-def _on_topic() -> int:
-    """How many events ``orderguard.events`` holds (the sum of its end offsets)."""
-    consumer = KafkaConsumer(bootstrap_servers=BOOTSTRAP)
-    try:
-        parts = [TopicPartition(topics.EVENTS, p)
-                 for p in consumer.partitions_for_topic(topics.EVENTS) or ()]
-        return sum(consumer.end_offsets(parts).values())
-    finally:
-        consumer.close()
+def run(buyers: int = 20_000, days: int = 7) -> list[dict]:
+    tables = _tables(buyers, days)
+    stores = {}
+    for name, values in tables.items():
+        held = {}
+        for kind in STORES:
+            stores[kind, name], held[kind] = _held(kind, name, values)
+        n = len(values)
+        print(f"{name + ' table, kept per key:':<34} bytes store {held['bytes'] / n:>7,.0f} B"
+              f"   memory:// {held['memory'] / n:>7,.0f} B   ratio "
+              f"{held['bytes'] / held['memory']:6.3f}   ({n:,} keys)", flush=True)
+    keys = list(tables["buyers"])
 
+    def cycle(kind: str) -> float:
+        store = stores[kind, "buyers"]
 
-def run(buyers: int = 20_000, days: int = 1) -> list[dict]:
-    tag = uuid.uuid4().hex[:8]
-    events = [namespace_ids(e, tag) for e in simulate(2026, buyers=buyers, days=days).events]
-    produce(BOOTSTRAP, events)
-    total = _on_topic()
-    memory_s, memory_rss = _catch_up("memory", tag, 6197)
-    bytes_s, bytes_rss = _catch_up("bytes", tag, 6198)
-    result = report(f"worker catch-up, bytes store: {total:,} events", total, bytes_s,
-                    "memory:// store", memory_s)
-    print(f"worker RSS after catching up: bytes store {bytes_rss / 2**20:,.0f} MiB, "
-          f"memory:// {memory_rss / 2**20:,.0f} MiB, ratio {bytes_rss / memory_rss:.3f} "
-          f"({len(events):,} of the events from this run's {buyers:,} buyers)", flush=True)
-    return [result]
+        def one_pass() -> None:
+            for key in keys:
+                store[key] = store[key]  # an agent's read and write back
+
+        return best_of(one_pass, 3)
+
+    memory_s, bytes_s = cycle("memory"), cycle("bytes")
+    return [report("buyer state read + write, bytes", len(keys), bytes_s, "memory:// store",
+                   memory_s)]
 
 
 if __name__ == "__main__":
