@@ -2,8 +2,8 @@
 
 The adapters derive an event's id from the business event, ``<marketplace>:<type>:<id>``
 (``taobao:order.created:3812345678901234567``), and the state keeps ids only to name them as
-evidence. :func:`pack` writes the known prefix as ``~`` and two digits (21 characters fewer
-for that id), :func:`unpack` gives the id back. An id of any other shape is kept as it is,
+evidence. :func:`pack` writes the known prefix as ``~`` and two digits (14 to 31 characters
+fewer), :func:`unpack` gives the id back. An id of any other shape is kept as it is,
 with a ``~`` in front when it starts with one, so every id comes back unchanged; an id kept
 before this layout (never packed) also comes back as it is, unless it started with ``~``.
 """

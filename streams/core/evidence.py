@@ -1,9 +1,9 @@
 """Evidence: the ids of a buyer's latest notable events, the ``e`` part of the window state.
 
 ``e`` maps each seller to ``[t, outcome column, event_id]`` entries sorted by time, the id
-as ``streams.core.eventids`` packs it. Only
-notable outcomes (cancels, unpaid closes, disputes, chargebacks, refunds) are kept, the
-latest ``EVIDENCE_CAP`` per seller and outcome, so an alert can name the events it counted.
+as ``streams.core.eventids`` packs it. Only notable outcomes (cancels, unpaid closes,
+disputes, chargebacks, refunds) are kept, the latest ``EVIDENCE_CAP`` per seller and
+outcome, so an alert can name the events it counted.
 """
 
 from __future__ import annotations

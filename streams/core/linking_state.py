@@ -311,9 +311,9 @@ def merge_record(state: State, buyer: str, record: dict[str, Any], rules: Linkin
             continue
         t, event_id = entry
         if type(t) is int and t >= since and type(event_id) is str:
-            event_id = pack(event_id)
-            if event_id not in known:
-                _keep_evidence(state, [t, event_id, buyer])
+            kept = pack(event_id)
+            if kept not in known and event_id not in known:  # (a state from before packing)
+                _keep_evidence(state, [t, kept, buyer])
     return True
 
 

@@ -812,3 +812,17 @@ def test_a_malformed_record_counts_nothing_and_the_event_still_counts(record):
         tampered_alerts += raised
     assert tampered == plain
     assert tampered_alerts == plain_alerts
+
+
+def test_a_record_does_not_repeat_evidence_a_state_from_before_packing_kept_whole():
+    from streams.core.linking_state import merge_record, new_state
+
+    day = 20736
+    old = "tmall:order.closed_unpaid:381"
+    state = new_state()
+    state.update(w=day * 86_400, b={"b-1": [day, 1, 0, 0, 1, 0, 0]}, e=[[day * 86_400, old, "b-1"]])
+    newer = "tmall:order.closed_unpaid:382"
+    record = {"rows": [day, 2, 0, 0, 2, 0, 0],
+              "evidence": [[day * 86_400, old], [day * 86_400 + 60, newer]]}
+    assert merge_record(state, "b-1", record, RULES)
+    assert [entry[1] for entry in state["e"]] == [old, pack(newer)]
