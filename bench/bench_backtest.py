@@ -18,7 +18,7 @@ import orjson
 from analytics.client import query_file
 from analytics.history import stored_events
 from analytics.store import Store, StoredMessage
-from bench.common import best_of, report
+from bench.common import best_of, json_lines, report
 from schemas.event import validate_event
 from streams.backtest import Backtest, detection
 from streams.simulator import simulate
@@ -29,7 +29,7 @@ CANDIDATE = "[nonpayment_burst]\nmedium = 2\nhigh = 4\n"
 def run(buyers: int = 20_000, days: int = 7) -> list[dict]:
     events = list({e["event_id"]: e for e in simulate(2026, buyers=buyers, days=days).events}
                   .values())
-    lines = [orjson.dumps(e) for e in events]
+    lines = json_lines(events)
     tmp = Path(tempfile.mkdtemp())
     path = tmp / "history.duckdb"
     store = Store(path)

