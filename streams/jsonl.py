@@ -34,7 +34,7 @@ def read_events(
             try:
                 yield validate_event(orjson.loads(line))
             except (orjson.JSONDecodeError, InvalidEvent) as exc:
-                reason = f"{path}:{lineno}: {str(exc).splitlines()[0]}"
+                reason = _where(path, lineno, exc)
                 if on_error == "raise":
                     raise InvalidEvent(reason) from None
                 print(f"skipped {reason}", file=report)
@@ -62,8 +62,13 @@ def read_lists(path: Path | str) -> ListBook:
                 value = orjson.loads(line)
                 book.apply(ListEntry.from_dict(value).key, value)
             except (orjson.JSONDecodeError, InvalidEvent) as exc:
-                raise InvalidEvent(f"{path}:{lineno}: {str(exc).splitlines()[0]}") from None
+                raise InvalidEvent(_where(path, lineno, exc)) from None
     return book
+
+
+def _where(path: Path | str, lineno: int, exc: Exception) -> str:
+    """``file:line: reason``, the reason's first line: how a bad line is named."""
+    return f"{path}:{lineno}: {str(exc).splitlines()[0]}"
 
 
 def write_lines(values: Iterable[dict[str, Any]], out: IO[bytes] | None = None) -> int:

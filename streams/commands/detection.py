@@ -13,16 +13,24 @@ import orjson
 
 from streams.commands.base import CliError, Instant, load_settings
 
+# the options several commands share, written once
+rules_option = click.option(
+    "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
+    help="Rules file (TOML); default: ORDERGUARD_RULES or the packaged defaults.")
+lists_option = click.option(
+    "--lists", "lists_file", type=click.Path(exists=True, dir_okay=False),
+    help="Allow and deny lists to apply (JSON Lines, as `orderguard block list --all "
+         "--format jsonl` prints them); default: none.")
+progress_option = click.option(
+    "--progress/--no-progress", default=None,
+    help="Report progress on stderr (default: when stderr is a terminal).")
+
 
 @click.command()
 @click.argument("events_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
-              help="Rules file (TOML); default: ORDERGUARD_RULES or the packaged defaults.")
-@click.option("--lists", "lists_file", type=click.Path(exists=True, dir_okay=False),
-              help="Allow and deny lists to apply (JSON Lines, as `orderguard block list "
-                   "--all --format jsonl` prints them); default: none.")
-@click.option("--progress/--no-progress", default=None,
-              help="Report progress on stderr (default: when stderr is a terminal).")
+@rules_option
+@lists_option
+@progress_option
 def replay(events_file: str, rules_file: str | None, lists_file: str | None,
            progress: bool | None) -> None:
     """Run the stream's detection code over a JSON Lines file; print alerts as JSON Lines.
@@ -82,11 +90,8 @@ def replay(events_file: str, rules_file: str | None, lists_file: str | None,
               show_default=True)
 @click.option("--examples", type=click.IntRange(0), default=10, show_default=True,
               help="Buyers to list whose verdict changes, each way.")
-@click.option("--lists", "lists_file", type=click.Path(exists=True, dir_okay=False),
-              help="Allow and deny lists to apply (JSON Lines, as `orderguard block list "
-                   "--all --format jsonl` prints them); default: none.")
-@click.option("--progress/--no-progress", default=None,
-              help="Report progress on stderr (default: when stderr is a terminal).")
+@lists_option
+@progress_option
 def backtest(rules_file: str, baseline_file: str | None, events_file: str | None,
              since: datetime | None, until: datetime | None, fmt: str, examples: int,
              lists_file: str | None, progress: bool | None) -> None:
@@ -149,8 +154,7 @@ def simulate(seed: int, buyers: int, days: int) -> None:
 @click.option("--seed", type=int, default=None, help="Simulator seed (default: a new one).")
 @click.option("--buyers", type=int, default=3000, show_default=True)
 @click.option("--days", type=int, default=7, show_default=True)
-@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
-              help="Rules file (TOML); default: ORDERGUARD_RULES or the packaged defaults.")
+@rules_option
 def evaluate(seed: int | None, buyers: int, days: int, rules_file: str | None) -> None:
     """Score the rules on simulated traffic: precision and recall per buyer archetype.
 
