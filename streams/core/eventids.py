@@ -43,6 +43,34 @@ def pack(event_id: str) -> str:
     return MARK + event_id if event_id[:1] == MARK else event_id
 
 
+def pack_under(event_id: str, tail: str) -> str:
+    """:func:`pack` for an id kept under what it ends with: the 3-character code alone.
+
+    An order's creation, ``taobao:order.created:<order id>``, is kept in the buyer's state
+    under its order id: the id's code is enough, and :func:`unpack_under` puts the order id
+    back. Any other id is packed whole.
+    """
+    kept = pack(event_id)
+    if (
+        len(kept) == 3 + len(tail) and kept[0] == MARK and kept[1:3] in _PREFIXES
+        and kept.endswith(tail)
+    ):
+        return kept[:3]
+    return kept
+
+
+def unpack_under(kept: Any, tail: str) -> Any:
+    """The event id :func:`pack_under` kept as ``kept`` under ``tail``."""
+    return unpack(packed_whole(kept, tail))
+
+
+def packed_whole(kept: Any, tail: str) -> Any:
+    """What :func:`pack` gives for the id :func:`pack_under` kept as ``kept`` under ``tail``."""
+    if type(kept) is str and len(kept) == 3 and kept[0] == MARK and kept[1:] in _PREFIXES:
+        return kept + tail
+    return kept
+
+
 def unpack(kept: Any) -> Any:
     """The event id a state kept as ``kept`` (anything but a string is returned as is)."""
     if type(kept) is not str or kept[:1] != MARK:

@@ -3,7 +3,8 @@
 ``o`` maps each order created, and not resolved long ago, to ``[t, seller, units, amount,
 event_id, end, sku, quantity, sku, quantity, ...]``: its creation time, shop, units, amount
 (the decimal string as given: parsed only when a rule needs the value), the id of its
-creation (for evidence, as ``streams.core.eventids`` packs it), when its hold on stock
+creation (for evidence; as ``streams.core.eventids.pack_under`` keeps it under the order
+id: usually 3 characters, the order id put back on reading), when its hold on stock
 ends, and its units per SKU (the ``SKU_CAP`` largest). Once it is paid, cancelled or
 closed, ``end`` is when (or its payment deadline, if that came first); while it is not, it
 is minus the seconds from its creation to its ``payment_deadline_at`` (the platform closes
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from streams.core.eventids import pack, unpack
+from streams.core.eventids import pack_under, packed_whole, unpack, unpack_under
 from streams.core.fields import cents, epoch_of
 
 State = dict[str, Any]
@@ -63,7 +64,9 @@ def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None
         end = _ended(deadline, resolved)
         if end + RESOLVED_KEEP < state["w"]:
             return  # long over: it held nothing a rule still looks at
-    entry: list[Any] = [t, seller, 1, event.get("amount"), pack(event["event_id"]), end]
+    entry: list[Any] = [
+        t, seller, 1, event.get("amount"), pack_under(event["event_id"], order_id), end,
+    ]
     items = event.get("items")
     if type(items) is list and items:
         if len(items) == 1 and type(items[0]) is dict:  # the usual order: one line
@@ -80,7 +83,7 @@ def open_order(state: State, event: dict[str, Any], t: int, seller: str) -> None
         state["o"] = {order_id: entry}
         return
     if len(opened) >= ORDERS_CAP and order_id not in opened:
-        del opened[min(opened, key=lambda k: _drop_rank(opened[k]))]
+        del opened[min(opened, key=lambda k: _drop_rank(k, opened[k]))]
     opened[order_id] = entry
 
 
@@ -105,12 +108,13 @@ def _ended(end: int, t: int) -> int:
     return min(end, t) if end else t
 
 
-def _drop_rank(entry: list[Any]) -> tuple[int, int, str]:
+def _drop_rank(order_id: str, entry: list[Any]) -> tuple[int, int, str]:
     """Which order a full ``o`` drops first: the earliest resolved, else the oldest unpaid."""
     resolved: int = entry[RESOLVED]
+    created = str(unpack_under(entry[4], order_id))
     if resolved > 0:
-        return (0, resolved, event_id_of(entry))
-    return (1, entry[0], event_id_of(entry))
+        return (0, resolved, created)
+    return (1, entry[0], created)
 
 
 def close_order(state: State, order_id: str, t: int) -> None:
@@ -190,9 +194,20 @@ def hold_end(entry: list[Any]) -> int:
 
 
 def orders_at(state: State, seller: str) -> list[list[Any]]:
-    """The ``o`` entries of the orders at one seller, resolved or not, oldest first."""
+    """The ``o`` entries of the orders at one seller, resolved or not, oldest first.
+
+    Each entry's creation id is whole (:func:`event_id_of`): an entry that keeps it under
+    its order id is copied with the id put back, so the state itself is unchanged.
+    """
     opened: dict[str, list[Any]] = state.get("o", {})
-    found = [e for e in opened.values() if e[1] == seller]
+    found = []
+    for order_id, e in opened.items():
+        if e[1] == seller:
+            kept = e[4]
+            whole = packed_whole(kept, order_id)
+            if whole is not kept:
+                e = [*e[:4], whole, *e[5:]]
+            found.append(e)
     found.sort(key=lambda e: (e[0], event_id_of(e)))
     return found
 
@@ -225,7 +240,7 @@ _TEN_POWERS = tuple(100 * 10**k for k in range(19))
 
 
 def event_id_of(entry: list[Any]) -> str:
-    """The id of an order's creation."""
+    """The id of an order's creation, from an entry of :func:`orders_at`."""
     return str(unpack(entry[4]))
 
 

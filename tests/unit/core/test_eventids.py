@@ -3,7 +3,7 @@ from hypothesis import strategies as st
 
 from schemas.event import EVENT_TYPES, MARKETPLACES
 from streams.core import eventids
-from streams.core.eventids import pack, unpack
+from streams.core.eventids import pack, pack_under, unpack, unpack_under
 from streams.core.replay import Replay
 from streams.core.rules import load_rules
 
@@ -62,3 +62,23 @@ def test_the_state_keeps_packed_ids_and_alerts_name_the_real_ones():
     assert burst and burst[-1]["evidence_event_ids"] == ids
     kept = engine.buyers["b-1"]["e"]["s-1"]
     assert [entry[2] for entry in kept] == ["~13380", "~13381", "~13382"]
+
+
+@given(st.text(), st.text())
+def test_an_id_kept_under_any_tail_comes_back_unchanged(event_id, tail):
+    assert unpack_under(pack_under(event_id, tail), tail) == event_id
+
+
+@given(st.sampled_from(eventids.MARKETPLACES), st.sampled_from(eventids.TYPES), st.text())
+def test_an_adapter_id_kept_under_its_business_id_is_three_characters(market, etype, business):
+    event_id = f"{market}:{etype}:{business}"
+    assert len(pack_under(event_id, business)) == 3
+    assert unpack_under(pack_under(event_id, business), business) == event_id
+
+
+def test_an_id_not_ending_with_its_tail_is_kept_whole():
+    assert pack_under("tmall:order.created:381", "382") == pack("tmall:order.created:381")
+    assert pack_under("a10xyz", "xyz") == "a10xyz"  # not packed: the code is not ours
+    assert pack_under("~10xyz", "xyz") == "~~10xyz"
+    # a whole packed id, as states kept it before this layout, still reads under any tail
+    assert unpack_under(pack("tmall:order.created:381"), "381") == "tmall:order.created:381"

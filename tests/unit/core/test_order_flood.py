@@ -92,6 +92,22 @@ def test_order_flood_alert_explains_the_window_and_names_the_orders():
     assert alert["order_id"] is None
 
 
+def test_the_state_keeps_an_orders_creation_id_under_its_order_id_and_alerts_name_it():
+    events = [
+        {**e, "order_id": f"38{i}", "event_id": f"tmall:order.created:38{i}"}
+        for i, e in enumerate(burst([0, 2, 4, 6, 8]))
+    ]
+    state = None
+    for event in events[:4]:
+        state, _ = step_buyer(state, event, RULES)
+    assert [entry[4] for entry in state["o"].values()] == ["~10"] * 4
+    # an order kept by an earlier layout, its creation id whole, reads the same
+    state["o"]["380"][4] = "~10380"
+    _, raised = step_buyer(state, events[4], RULES)
+    (alert,) = [a for a in raised if a["rule_id"] == "order_flood"]
+    assert alert["evidence_event_ids"] == [e["event_id"] for e in events]
+
+
 def test_a_flood_of_units_names_the_sku():
     (alert,) = feed(burst([0, 5], [12, 9], sku="sku-7"))
     assert (alert["observed"], alert["threshold"]) == (21, 20)
