@@ -8,7 +8,7 @@ State layout (plain JSON; ``e``, ``n`` and ``f`` appear only when needed)::
                                              # ints sorted by day: day, created, paid,
                                              # cancelled (by the buyer), closed unpaid,
                                              # disputes opened, chargebacks notified
-      "i": "50fa6a1f3c0e50fb...",            # dedupe keys, KEY_WIDTH hex chars each, sorted
+      "k": "JEj-W4EZJEj0a1_x...",            # dedupe keys, KEY_WIDTH chars each, sorted
       "e": [[1790812800, "evt-9", "b-1"], ...],  # latest bad-outcome events (evidence),
                                                  # ids packed (streams.core.eventids)
       "n": [20736, 3, ...],                  # accounts dropped past max_members: [day of
@@ -30,8 +30,8 @@ from zlib import crc32
 
 from streams.core.eventids import pack, unpack
 from streams.core.fields import DAY, epoch_of
+from streams.core.layout import KEY_WIDTH, bump, dedupe_key
 from streams.core.layout import WIDTH as _BUYER_WIDTH  # a buyer window row: ours + refunds
-from streams.core.layout import bump
 from streams.core.linking_rules import LinkingRules
 
 State = dict[str, Any]
@@ -49,10 +49,11 @@ COLUMNS: dict[str, int] = {
     "chargeback.notified": CHARGEBACK,
 }
 
-# A dedupe key: the event's UTC day (4 hex digits, good to 2149) and the crc32 of its id.
-# Keys sort by day, so eviction cuts a prefix; two events of one identity collide only
-# with the same day and the same crc. Kept for the whole retention, the latest DEDUPE_CAP.
-KEY_WIDTH = 12
+# A dedupe key: the event's UTC day and the crc32 of its id, in the buyers' 8 characters
+# (``streams.core.layout.dedupe_key``). Keys sort by day, so eviction cuts a prefix; two
+# events of one identity collide only with the same day and the same crc. Kept for the
+# whole retention, the latest DEDUPE_CAP. States written before kept 12 hex digits per key
+# in ``"i"``; they move to ``"k"`` when the identity's next event or eviction comes.
 DEDUPE_CAP = 64
 EVIDENCE_CAP = 12  # latest bad-outcome event ids kept for the alert's evidence
 
@@ -63,7 +64,7 @@ _epoch = lru_cache(maxsize=1024)(epoch_of)
 
 def new_state() -> State:
     """An empty identity state."""
-    return {"w": 0, "b": {}, "i": ""}
+    return {"w": 0, "b": {}, "k": ""}
 
 
 def column_of(event: dict[str, Any]) -> int:
@@ -113,8 +114,8 @@ def fold_at(
     w: int = state["w"]
     if w and day <= w // DAY - rules.retention_days:  # older than cutoff(state, rules)
         return 0, day, False
-    key = f"{day:04x}{crc32(event_id.encode()):08x}"
-    keys: str = state["i"]
+    key = dedupe_key(day, crc32(event_id.encode()))
+    keys: str = state["k"] if "k" in state else upgrade_keys(state)
     if not keys or keys[-KEY_WIDTH:] < key:  # the usual case: the identity's newest day
         keys += key
         if len(keys) > DEDUPE_CAP * KEY_WIDTH:
@@ -124,7 +125,7 @@ def fold_at(
         if found is None:
             return 0, day, False
         keys = found
-    state["i"] = keys
+    state["k"] = keys
     members: dict[str, list[int]] = state["b"]
     rows = members.get(buyer)
     joined = rows is None
@@ -165,6 +166,22 @@ def _insert(keys: str, key: str) -> str | None:
         keys = keys[:at] + key + keys[at:]
     if len(keys) > DEDUPE_CAP * KEY_WIDTH:
         keys = keys[KEY_WIDTH:]
+    return keys
+
+
+def upgrade_keys(state: State) -> str:
+    """Move a state's dedupe keys from the 12 hex digits of ``"i"`` to ``"k"``, in place.
+
+    The same events get the same keys as if they came now, so they still count as seen.
+    """
+    old: str = state.pop("i", "")
+    found = set()
+    for i in range(0, len(old) - 11, 12):
+        try:
+            found.add(dedupe_key(int(old[i : i + 4], 16), int(old[i + 4 : i + 12], 16)))
+        except ValueError:  # not a key: nothing to remember
+            continue
+    keys = state["k"] = "".join(sorted(found)[-DEDUPE_CAP:])
     return keys
 
 
@@ -343,13 +360,13 @@ def evict(state: State, rules: LinkingRules) -> State:
             del state["n"]
         elif i:
             del dropped[:i]
-    keys: str = state["i"]
-    oldest = f"{max(first, 0):04x}"
+    keys: str = state["k"] if "k" in state else upgrade_keys(state)
+    oldest = dedupe_key(max(first, 0), 0)  # the smallest key of that day
     i = 0
-    while i < len(keys) and keys[i : i + 4] < oldest:
+    while i < len(keys) and keys[i : i + KEY_WIDTH] < oldest:
         i += KEY_WIDTH
     if i:
-        state["i"] = keys[i:]
+        state["k"] = keys[i:]
     entries: list[list[Any]] | None = state.get("e")
     if entries is not None:
         since = first * DAY

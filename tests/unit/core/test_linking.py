@@ -6,6 +6,7 @@ import pytest
 
 from schemas.alert import FIELDS, alert_id, validate_alert
 from streams.core.eventids import pack
+from streams.core.layout import KEY_ALPHABET
 from streams.core.linking import (
     MAX_BUYER_KEYS,
     LinkedAccounts,
@@ -625,6 +626,29 @@ def test_redelivered_events_change_nothing():
     assert stage.identities == before
 
 
+def test_an_identity_with_the_old_hex_keys_still_dedupes_its_events():
+    stage = LinkedAccounts(RULES)
+    events = ring(PHONE)
+    feed(events, stage)
+    now = copy.deepcopy(stage.identities)
+    for state in stage.identities.values():  # the layout before: 12 hex digits each, in "i"
+        keys = state.pop("k")
+        state["i"] = "".join(
+            f"{day:04x}{crc:08x}"
+            for day, crc in (_day_and_crc(keys[i : i + 8]) for i in range(0, len(keys), 8))
+        )
+    assert feed(events, stage) == []
+    assert stage.identities == now
+
+
+def _day_and_crc(key: str) -> tuple[int, int]:
+    """The day and crc32 a dedupe key was made of (``streams.core.layout.dedupe_key``)."""
+    value = 0
+    for char in key.encode():
+        value = value * 64 + KEY_ALPHABET.index(char)
+    return value >> 32, value & 0xFFFFFFFF
+
+
 def test_arrival_order_at_the_identity_gives_the_same_alert_ids():
     events = ring(PHONE, unpaid=(1, 2, 1, 2))
     for event in events:  # the platform closes every unpaid order the same day
@@ -703,7 +727,7 @@ def test_events_that_count_nowhere_leave_the_state_alone():
     for etype, extra in [("order.shipped", {}), ("order.cancelled", {"actor": "seller"})]:
         event = make_event(etype, "b-1", **extra)
         state, alerts = step_identity(None, "phone:x", event, RULES)
-        assert state == {"w": 0, "b": {}, "i": ""}
+        assert state == {"w": 0, "b": {}, "k": ""}
         assert alerts == []
 
 
