@@ -3,31 +3,95 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from kafka import KafkaConsumer, TopicPartition
 
+from streams import topics
 
-def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> int:
-    """Messages on ``topics`` that ``group`` has not committed yet.
+BOOTSTRAP_TIMEOUT_MS = 10_000  # a cluster that has not answered by then is not answering
 
-    A partition without a committed offset counts from the start of its log. The consumer
-    used here never subscribes, so it reads the group's offsets without joining the group.
+
+@dataclass(frozen=True)
+class TopicLag:
+    """What a group has left to read on one topic.
+
+    Attributes:
+        topic: the topic.
+        behind: messages past the group's committed offsets (from the start of the log on
+            partitions it never committed).
+        committed: whether the group has committed an offset on any of its partitions.
+        exists: whether the topic exists (a worker creates its internal topics at start).
+
+    """
+
+    topic: str
+    behind: int
+    committed: bool
+    exists: bool
+
+
+def topic_lags(bootstrap: str, group: str, names: Iterable[str]) -> list[TopicLag]:
+    """The lag of ``group`` on each of ``names``, in that order.
+
+    The consumer used here never subscribes, so it reads the group's offsets without joining
+    the group (a running worker is not disturbed).
     """
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
-                             enable_auto_commit=False)
+                             enable_auto_commit=False, bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS)
     try:
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in topics
-            for p in sorted(consumer.partitions_for_topic(topic) or ())
-        ]
-        ends = consumer.end_offsets(partitions)
-        starts = consumer.beginning_offsets(partitions)
-        lag = 0
-        for tp in partitions:
-            committed = consumer.committed(tp)
-            position = committed if committed is not None else starts[tp]
-            lag += max(0, ends[tp] - position)
-        return lag
+        found = []
+        for topic in names:
+            partitions = [TopicPartition(topic, p)
+                          for p in sorted(consumer.partitions_for_topic(topic) or ())]
+            if not partitions:
+                found.append(TopicLag(topic, 0, committed=False, exists=False))
+                continue
+            ends = consumer.end_offsets(partitions)
+            starts = consumer.beginning_offsets(partitions)
+            behind, committed = 0, False
+            for tp in partitions:
+                offset = consumer.committed(tp)
+                committed = committed or offset is not None
+                behind += max(0, ends[tp] - (starts[tp] if offset is None else offset))
+            found.append(TopicLag(topic, behind, committed=committed, exists=True))
+        return found
     finally:
         consumer.close()
+
+
+def group_lag(bootstrap: str, group: str, names: Iterable[str]) -> int:
+    """Messages on ``names`` that ``group`` has not committed yet, all topics together."""
+    return sum(lag.behind for lag in topic_lags(bootstrap, group, names))
+
+
+def stages(app_id: str) -> list[tuple[str, str, str]]:
+    """``(stage, consumer group, input topic)`` of a worker of ``app_id``, in pipeline order.
+
+    The detection stages share the app's consumer group; the DuckDB sink has its own, and
+    reads the events, the alerts and the suppressed alerts.
+    """
+    sink = f"{app_id}-sink"
+    return [
+        ("deliveries", app_id, topics.deliveries(app_id)),
+        ("orders", app_id, topics.EVENTS),
+        ("buyers", app_id, topics.buyer_events(app_id)),
+        ("identities", app_id, topics.identity_events(app_id)),
+        ("sink: events", sink, topics.EVENTS),
+        ("sink: alerts", sink, topics.ALERTS),
+        ("sink: suppressed", sink, topics.SUPPRESSED),
+    ]
+
+
+def stage_lags(bootstrap: str, app_id: str) -> list[tuple[str, str, TopicLag]]:
+    """``(stage, group, lag)`` for each of :func:`stages`, in that order."""
+    wanted = stages(app_id)
+    by_group: dict[str, list[str]] = {}
+    for _, group, topic in wanted:
+        by_group.setdefault(group, []).append(topic)
+    lags = {
+        (group, lag.topic): lag
+        for group, names in by_group.items()
+        for lag in topic_lags(bootstrap, group, names)
+    }
+    return [(stage, group, lags[group, topic]) for stage, group, topic in wanted]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,11 +22,35 @@ class Group(click.Group):
     """Translate orderguard's errors into one clear line and exit code 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command, turning an OrderguardError into a CliError."""
+        """Run the command, turning an OrderguardError into a CliError.
+
+        So is a Kafka cluster that does not answer: kafka-python's own error is a
+        traceback after its bootstrap timeout, which tells a user less than one line.
+        """
         try:
             return super().invoke(ctx)
         except OrderguardError as exc:
             raise CliError(str(exc)) from None
+        except Exception as exc:
+            if not _unreachable(exc):
+                raise
+            where = os.environ.get("ORDERGUARD_KAFKA", "localhost:9092")
+            raise CliError(
+                f"no Kafka broker answers at {where} (ORDERGUARD_KAFKA); for a local one, "
+                "run `make kafka-up`"
+            ) from None
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` is kafka-python failing to reach any broker."""
+    if not type(exc).__module__.startswith("kafka"):
+        return False
+    # kafka-python 3 raises KafkaTimeoutError("Unable to bootstrap from ..."); 2.x raised
+    # NoBrokersAvailable, which 3 no longer has
+    name = type(exc).__name__
+    return name == "NoBrokersAvailable" or (
+        name == "KafkaTimeoutError" and "bootstrap" in str(exc)
+    )
 
 
 def load_settings() -> Settings:

@@ -7,11 +7,17 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 import orjson
 
 from streams.commands.base import CliError, load_settings
+
+if TYPE_CHECKING:
+    from streams.lag import TopicLag
+
+    Rows = list[tuple[str, str, TopicLag]]
 
 
 @click.command()
@@ -130,3 +136,85 @@ def demo(seed: int | None, buyers: int, workdir: str) -> None:
 
     run_demo(load_settings(), seed if seed is not None else int(time.time()) % 100_000, buyers,
              Path(workdir), click.echo)
+
+
+@click.command()
+@click.option("--watch", type=click.FloatRange(min=0.5), metavar="SECONDS",
+              help="Print a line every SECONDS, with how fast the stages catch up, until "
+                   "interrupted.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def lag(watch: float | None, fmt: str) -> None:
+    """Show how far each stage of a worker is behind its input topic.
+
+    For the app named by ORDERGUARD_APP_ID: the messages on each stage's input topic past
+    what its consumer group has committed (the stages share the app id's group, the sink
+    has its own, <app id>-sink). Workers commit every few seconds, so one that
+    keeps up shows a few thousand at most; a number that keeps growing means the workers do
+    not keep up (give the topics more partitions and run more workers). Works while workers
+    run and when none does; reading the offsets does not join their groups.
+
+    \b
+    Examples:
+        orderguard lag
+        orderguard lag --watch 5
+        orderguard lag --format json | jq '.[] | select(.behind > 0)'
+    """
+    from streams.lag import stage_lags
+
+    settings = load_settings()
+    rows = stage_lags(settings.kafka, settings.app_id)
+    if watch is None:
+        click.echo(_lag_json(rows) if fmt == "json" else _lag_table(rows))
+        return
+    last, started = rows, time.monotonic()
+    click.echo(_lag_line(rows, None) if fmt == "table" else _lag_json(rows, time.time()))
+    try:
+        while True:
+            time.sleep(max(0.0, watch - (time.monotonic() - started)))
+            now = stage_lags(settings.kafka, settings.app_id)
+            elapsed, started = time.monotonic() - started, time.monotonic()
+            rate = (_total(last) - _total(now)) / elapsed
+            click.echo(_lag_line(now, rate) if fmt == "table" else _lag_json(now, time.time()))
+            last = now
+    except KeyboardInterrupt:
+        return
+
+
+def _total(rows: Rows) -> int:
+    return sum(lag.behind for _, _, lag in rows)
+
+
+def _note(lag: TopicLag) -> str:
+    if not lag.exists:
+        return "no such topic yet"
+    return "" if lag.committed else "never committed: counted from the start"
+
+
+def _lag_table(rows: Rows) -> str:
+    lines = [f"{'stage':<18} {'topic':<34} {'behind':>10}"]
+    for stage, _, lag in rows:
+        note = _note(lag)
+        lines.append(f"{stage:<18} {lag.topic:<34} {lag.behind:>10,}"
+                     + (f"  ({note})" if note else ""))
+    lines.append(f"{'total':<53} {_total(rows):>10,}")
+    return "\n".join(lines)
+
+
+def _lag_line(rows: Rows, rate: float | None) -> str:
+    stamp = datetime.now(UTC).strftime("%H:%M:%S")
+    parts = ", ".join(f"{stage} {lag.behind:,}" for stage, _, lag in rows if lag.behind)
+    line = f"{stamp}  {_total(rows):,} behind" + (f" ({parts})" if parts else "")
+    if rate is not None and _total(rows):
+        line += (f"  catching up {rate:,.0f} messages/s" if rate >= 0
+                 else f"  falling behind {-rate:,.0f} messages/s")
+    return line
+
+
+def _lag_json(rows: Rows, at: float | None = None) -> str:
+    doc: Any = [{"stage": stage, "group": group, "topic": lag.topic, "behind": lag.behind,
+                 "committed": lag.committed, "exists": lag.exists}
+                for stage, group, lag in rows]
+    if at is not None:  # --watch: one JSON object per line
+        doc = {"at": datetime.fromtimestamp(at, UTC).isoformat(), "stages": doc}
+    return orjson.dumps(doc).decode()

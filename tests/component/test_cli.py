@@ -196,3 +196,16 @@ def test_worker_runs_without_faust_s_terminal_spinner(monkeypatch, runner):
     result = runner.invoke(main, ["worker", "--loglevel", "warning"])
     assert result.exit_code == 0, result.output
     assert ran == [None]
+
+
+def test_a_kafka_command_without_a_broker_fails_in_one_line_with_exit_2(runner, monkeypatch):
+    import streams.lag
+
+    monkeypatch.setattr(streams.lag, "BOOTSTRAP_TIMEOUT_MS", 300)
+    monkeypatch.setenv("ORDERGUARD_KAFKA", "127.0.0.1:9")  # nothing listens on port 9
+    result = runner.invoke(main, ["lag"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "Error: no Kafka broker answers at 127.0.0.1:9 (ORDERGUARD_KAFKA); for a local one, "
+        "run `make kafka-up`"
+    ]

@@ -1,0 +1,55 @@
+"""`orderguard lag` against a real broker: a worker that caught up, an app that never ran."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+
+import orjson
+from kafka import KafkaConsumer, TopicPartition
+
+from streams import topics
+from tests.factories import T0
+from tests.integration.conftest import sql, wait_for
+from tests.integration.helpers import nonpayer, post
+
+
+def lag(env: dict[str, str]) -> dict[str, dict]:
+    out = subprocess.run([sys.executable, "-m", "streams.cli", "lag", "--format", "json"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return {row["stage"]: row for row in orjson.loads(out.stdout)}
+
+
+def test_a_worker_that_caught_up_is_behind_on_no_stage(worker, run_id):
+    events = nonpayer(f"lag-{run_id}", T0, run_id, orders=3)
+    assert post(worker.url, events)[0] == 202
+    wait_for(lambda: sql(worker, f"SELECT count(*) FROM events WHERE event_id LIKE "
+                                 f"'{run_id}-%'")[0][0] == len(events), what="events stored")
+    # the stages commit every few seconds: wait for the commits, not for the processing
+    def caught_up() -> dict[str, dict] | None:
+        rows = lag(worker.env)
+        return None if sum(row["behind"] for row in rows.values()) else rows
+
+    rows = wait_for(caught_up, timeout_s=90, what="no lag")
+    for stage in ("deliveries", "orders", "buyers", "identities", "sink: events",
+                  "sink: alerts"):
+        assert rows[stage]["exists"] and rows[stage]["committed"], rows[stage]
+
+
+def test_an_app_that_never_ran_has_every_stored_event_ahead_of_it(broker, worker):
+    env = {**worker.env, "ORDERGUARD_APP_ID": f"never-{uuid.uuid4().hex[:8]}"}
+    rows = lag(env)
+    consumer = KafkaConsumer(bootstrap_servers=broker)
+    try:
+        parts = [TopicPartition(topics.EVENTS, p)
+                 for p in consumer.partitions_for_topic(topics.EVENTS)]
+        stored = sum(consumer.end_offsets(parts).values()) - sum(
+            consumer.beginning_offsets(parts).values())
+    finally:
+        consumer.close()
+    assert stored > 0  # the session's worker has had events
+    assert rows["orders"]["behind"] >= stored  # more may have come since
+    assert not rows["orders"]["committed"]
+    assert not rows["buyers"]["exists"] and rows["buyers"]["behind"] == 0
