@@ -22,10 +22,15 @@ def admin_client(bootstrap: str) -> KafkaAdminClient:
     try:
         return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="orderguard-admin")
     except KafkaError as exc:
-        raise BrokerUnavailable(
-            f"no Kafka broker answers at {bootstrap} ({type(exc).__name__}); start one with "
-            "`make kafka-up`, or set ORDERGUARD_KAFKA"
-        ) from None
+        raise broker_unavailable(bootstrap, exc) from None
+
+
+def broker_unavailable(bootstrap: str, exc: BaseException) -> BrokerUnavailable:
+    """The error to raise when kafka-python reached no broker at ``bootstrap``."""
+    return BrokerUnavailable(
+        f"no Kafka broker answers at {bootstrap} ({type(exc).__name__}); start one with "
+        "`make kafka-up`, or set ORDERGUARD_KAFKA"
+    )
 
 
 def topic_specs(app_id: str, partitions: int) -> list[NewTopic]:

@@ -34,11 +34,10 @@ class Group(click.Group):
         except Exception as exc:
             if not _unreachable(exc):
                 raise
+            from streams.kafka_admin import broker_unavailable
+
             where = os.environ.get("ORDERGUARD_KAFKA", "localhost:9092")
-            raise CliError(
-                f"no Kafka broker answers at {where} (ORDERGUARD_KAFKA); for a local one, "
-                "run `make kafka-up`"
-            ) from None
+            raise CliError(str(broker_unavailable(where, exc))) from None
 
 
 def _unreachable(exc: BaseException) -> bool:

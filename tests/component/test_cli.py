@@ -206,6 +206,6 @@ def test_a_kafka_command_without_a_broker_fails_in_one_line_with_exit_2(runner, 
     result = runner.invoke(main, ["lag"])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        "Error: no Kafka broker answers at 127.0.0.1:9 (ORDERGUARD_KAFKA); for a local one, "
-        "run `make kafka-up`"
+        "Error: no Kafka broker answers at 127.0.0.1:9 (KafkaTimeoutError); start one with "
+        "`make kafka-up`, or set ORDERGUARD_KAFKA"
     ]
