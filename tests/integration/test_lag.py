@@ -33,9 +33,11 @@ def test_a_worker_that_caught_up_is_behind_on_no_stage(worker, run_id):
         return None if sum(row["behind"] for row in rows.values()) else rows
 
     rows = wait_for(caught_up, timeout_s=90, what="no lag")
-    for stage in ("deliveries", "orders", "buyers", "identities", "sink: events",
-                  "sink: alerts"):
+    # every stage these events went through has committed; they show no contact details,
+    # so the identities stage may have had nothing yet
+    for stage in ("deliveries", "orders", "buyers", "sink: events", "sink: alerts"):
         assert rows[stage]["exists"] and rows[stage]["committed"], rows[stage]
+    assert rows["identities"]["exists"]
 
 
 def test_an_app_that_never_ran_has_every_stored_event_ahead_of_it(broker, worker):
