@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,8 +35,7 @@ class Group(click.Group):
                 raise
             from streams.kafka_admin import broker_unavailable
 
-            where = os.environ.get("ORDERGUARD_KAFKA", "localhost:9092")
-            raise CliError(str(broker_unavailable(where, exc))) from None
+            raise CliError(str(broker_unavailable(load_settings().kafka, exc))) from None
 
 
 def _unreachable(exc: BaseException) -> bool:

@@ -204,8 +204,9 @@ def _lag_table(rows: Rows) -> str:
 def _lag_line(rows: Rows, rate: float | None) -> str:
     stamp = datetime.now(UTC).strftime("%H:%M:%S")
     parts = ", ".join(f"{stage} {lag.behind:,}" for stage, _, lag in rows if lag.behind)
-    line = f"{stamp}  {_total(rows):,} behind" + (f" ({parts})" if parts else "")
-    if rate is not None and _total(rows):
+    total = _total(rows)
+    line = f"{stamp}  {total:,} behind" + (f" ({parts})" if parts else "")
+    if rate is not None and total:
         line += (f"  catching up {rate:,.0f} messages/s" if rate >= 0
                  else f"  falling behind {-rate:,.0f} messages/s")
     return line

@@ -56,15 +56,24 @@ def upgrade_keys(state: State) -> str:
     States written before this layout kept 16 hex digits per key in ``"i"``: the event's
     second and the crc32 of its id. The same events get the same keys as if they came now.
     """
-    old = state.pop("i", "")
+    keys = state["k"] = keys_from_hex(state.pop("i", ""), 16, 86_400, DEDUPE_CAP)
+    return keys
+
+
+def keys_from_hex(old: str, width: int, per_day: int, cap: int) -> str:
+    """The dedupe keys of an older layout's hex keys, sorted, the latest ``cap``.
+
+    Each old key is ``width`` hex digits: a time (in units of which a day has ``per_day``)
+    and the crc32 of the event's id in the last 8. A stretch that is not hex is skipped.
+    """
     found = set()
-    for i in range(0, len(old) - 15, 16):
+    for i in range(0, len(old) - width + 1, width):
         try:
-            found.add(dedupe_key(int(old[i : i + 8], 16) // 86_400, int(old[i + 8 : i + 16], 16)))
+            day = int(old[i : i + width - 8], 16) // per_day
+            found.add(dedupe_key(day, int(old[i + width - 8 : i + width], 16)))
         except ValueError:  # not a key: nothing to remember
             continue
-    keys = state["k"] = "".join(sorted(found)[-DEDUPE_CAP:])
-    return keys
+    return "".join(sorted(found)[-cap:])
 
 
 # Eviction runs when the watermark enters a new EVICT_DAYS period (epoch-aligned), not on

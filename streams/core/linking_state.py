@@ -30,7 +30,7 @@ from zlib import crc32
 
 from streams.core.eventids import pack, unpack
 from streams.core.fields import DAY, epoch_of
-from streams.core.layout import KEY_WIDTH, bump, dedupe_key
+from streams.core.layout import KEY_WIDTH, bump, dedupe_key, keys_from_hex
 from streams.core.layout import WIDTH as _BUYER_WIDTH  # a buyer window row: ours + refunds
 from streams.core.linking_rules import LinkingRules
 
@@ -172,16 +172,10 @@ def _insert(keys: str, key: str) -> str | None:
 def upgrade_keys(state: State) -> str:
     """Move a state's dedupe keys from the 12 hex digits of ``"i"`` to ``"k"``, in place.
 
-    The same events get the same keys as if they came now, so they still count as seen.
+    An old key was the day (4 digits) and the crc32 (8). The same events get the same keys
+    as if they came now, so they still count as seen.
     """
-    old: str = state.pop("i", "")
-    found = set()
-    for i in range(0, len(old) - 11, 12):
-        try:
-            found.add(dedupe_key(int(old[i : i + 4], 16), int(old[i + 4 : i + 12], 16)))
-        except ValueError:  # not a key: nothing to remember
-            continue
-    keys = state["k"] = "".join(sorted(found)[-DEDUPE_CAP:])
+    keys = state["k"] = keys_from_hex(state.pop("i", ""), 12, 1, DEDUPE_CAP)
     return keys
 
 
