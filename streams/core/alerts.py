@@ -7,6 +7,11 @@ from typing import Any
 from schemas.alert import SCHEMA_VERSION, SEVERITIES, alert_id
 from streams.core.fields import format_day
 
+# A count stays an int in the alert (``"observed": 40``), a share or an amount a float.
+# Spelled as a union, not ``float``: compiled (mypyc), a ``float`` parameter turns ints
+# into floats, and the alert would read ``40.0`` where the pure core writes ``40``.
+Number = int | float
+
 
 def plural(n: int, word: str) -> str:
     """``3 orders``, ``1 order``: a count with its noun."""
@@ -25,8 +30,8 @@ def make_alert(
     explanation: str,
     recommended_actions: list[str],
     evidence_event_ids: list[str],
-    observed: float | None = None,
-    threshold: float | None = None,
+    observed: Number | None = None,
+    threshold: Number | None = None,
     window_start: str | None = None,
     window_end: str | None = None,
     order_id: str | None = None,
@@ -89,8 +94,8 @@ def window_alert(
     first_day: int,
     horizon_days: int,
     episode: int,
-    observed: float,
-    threshold: float,
+    observed: Number,
+    threshold: Number,
     evidence_event_ids: list[str],
     explanation: str,
     recommended_actions: list[str],

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemas.alert import SEVERITY_RANK
+from streams.core.alerts import Number
 from streams.core.layout import WIDTH, State
 
 
@@ -63,7 +64,7 @@ class Levels:
     min_shops: int = 0
     min_ratio: float = 0.0
 
-    def __call__(self, window: Window) -> tuple[int, float]:
+    def __call__(self, window: Window) -> tuple[int, Number]:
         """``(severity rank, threshold reached)``; rank 0 when the window is below both."""
         if window.shops < self.min_shops:
             return 0, 0.0
@@ -240,7 +241,7 @@ def pick(
     levels: Levels,
     horizon: int,
     part: str = "f",
-) -> list[tuple[Window, int, float, int]]:
+) -> list[tuple[Window, int, Number, int]]:
     """What to alert on after grading and fire-once: ``(window, rank, threshold, episode)``.
 
     Each episode the candidates reach a new severity in gives one item per newly reached

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from streams.core.alerts import Number
 from streams.core.bursts import episode_of
 from streams.core.fields import DAY
 from streams.core.linking_alerts import fire_levels, ring_alert
@@ -126,7 +127,7 @@ def _evaluate(
             if lo <= rows[i] <= hi and any(rows[i + c] for c in BAD)
         }
     )
-    best: dict[int, tuple[int, float, RingWindow]] = {}  # episode -> its worst window
+    best: dict[int, tuple[int, Number, RingWindow]] = {}  # episode -> its worst window
     for start in starts:
         window = ring_window(suspects, start, start + horizon)
         rank, threshold = grade(levels, window)
@@ -165,7 +166,6 @@ class LinkedAccounts:
         # folds only the identities two accounts share, the others when read (same states)
         self._stage = Identities(rules, _evaluate)
         self.buyer_keys: dict[str, list[str]] = self._stage.buyer_keys
-        self.feed = self._stage.feed  # type: ignore[method-assign]  # one call less per event
 
     @property
     def identities(self) -> dict[str, State]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from streams.core.alerts import plural, window_alert
+from streams.core.alerts import Number, plural, window_alert
 from streams.core.bursts import raise_level
 from streams.core.eventids import unpack
 from streams.core.fields import DAY
@@ -39,7 +39,7 @@ def ring_alert(
     rules: LinkingRules,
     window: RingWindow,
     rank: int,
-    threshold: float,
+    threshold: Number,
     listed: list[str],
     accounts: int,
     episode: int,
@@ -60,7 +60,7 @@ def ring_alert(
         rule_version=rules.version,
         subject=f"{key}|{account}",
         severity_rank=rank,
-        buyer_ids=[account, *(b for b in listed if b != account)],
+        buyer_ids=[account] + [b for b in listed if b != account],
         event=event,
         first_day=window.first_day,
         horizon_days=rules.horizon_days,
@@ -92,7 +92,7 @@ def _actions(counts: tuple[int, ...]) -> list[str]:
 
 
 def _explain(
-    kind: str, window: RingWindow, accounts: int, horizon: int, threshold: float, levels: Levels
+    kind: str, window: RingWindow, accounts: int, horizon: int, threshold: Number, levels: Levels
 ) -> str:
     """One sentence: who shares what, what they did together, against which limit."""
     counts = window.counts

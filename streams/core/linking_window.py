@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas.alert import SEVERITY_RANK
+from streams.core.alerts import Number
 from streams.core.linking_rules import Levels
 from streams.core.linking_state import (
     BAD,
@@ -81,7 +82,7 @@ def ring_window(suspects: dict[str, list[int]], start: int, end: int) -> RingWin
     return RingWindow(start, tuple(counts), total, tuple(sorted(ring)))
 
 
-def grade(levels: Levels, window: RingWindow) -> tuple[int, float]:
+def grade(levels: Levels, window: RingWindow) -> tuple[int, Number]:
     """``(severity rank, threshold reached)``; rank 0 when the window stays below the bar."""
     if len(window.ring) < levels.min_accounts:
         return 0, 0.0

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from streams.core.alerts import make_alert, plural
+from streams.core.alerts import Number, make_alert, plural
 from streams.core.bursts import HIGH, MEDIUM, fire_levels
 from streams.core.fields import DAY, format_day, format_epoch
 from streams.core.holdings import (
@@ -186,7 +186,7 @@ def _held_alert(
     buyer = event["buyer_id"]
     currency = str(event.get("currency") or "")
     worth = f"{value // 100}.{value % 100:02d}{' ' + currency if currency else ''}"
-    observed: float
+    observed: Number
     threshold: int
     if by_units:
         observed = float(units)
@@ -212,8 +212,8 @@ def _stock_alert(
     rank: int,
     explanation: str,
     orders: list[list[Any]],
-    observed: float,
-    threshold: float,
+    observed: Number,
+    threshold: Number,
     start: int,
     moment: int,
 ) -> Alert:
