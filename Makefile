@@ -4,8 +4,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+NATIVE := $(VENV)/.native
+# ORDERGUARD_PURE=1 make ...: skip compiling, run and test the core as Python
+CORE := $(if $(filter 1,$(ORDERGUARD_PURE)),venv,native)
+REQUIRE_NATIVE := $(if $(filter 1,$(ORDERGUARD_PURE)),,ORDERGUARD_REQUIRE_NATIVE=1)
 
-.PHONY: help venv demo test test-unit lint typecheck bench kafka-up kafka-down clean
+.PHONY: help venv native demo test test-unit lint typecheck bench kafka-up kafka-down clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -14,24 +18,32 @@ venv: $(STAMP)  ## create .venv and install orderguard with its dev tools
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=77"
+	ORDERGUARD_PURE=1 $(BIN)/python -m pip install -q -e ".[dev]"
 	@rm -f $(VENV)/.installed-* && touch $@
 
-demo: venv  ## run the pipeline on a simulated marketplace day (starts a local broker if needed)
+native: $(NATIVE)  ## compile the detection core with mypyc (demo, test and bench do it first)
+
+$(NATIVE): $(STAMP) setup.py streams/native.py $(wildcard streams/core/*.py)
+	@echo "compiling streams/core with mypyc (about a minute; ORDERGUARD_PURE=1 runs the sources)"
+	$(BIN)/python setup.py -q build_ext --inplace
+	$(BIN)/python -c "import streams, sys; print('core:', streams.CORE); sys.exit(streams.CORE != 'compiled')"
+	@touch $@
+
+demo: $(CORE)  ## run the pipeline on a simulated marketplace day (starts a local broker if needed)
 	tools/with-kafka.sh $(BIN)/orderguard demo $(DEMO_ARGS)
 
-test: venv  ## unit, component and integration tests against a real broker
-	ORDERGUARD_REQUIRE_KAFKA=1 tools/with-kafka.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+test: $(CORE)  ## unit, component and integration tests against a real broker
+	ORDERGUARD_REQUIRE_KAFKA=1 $(REQUIRE_NATIVE) tools/with-kafka.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-unit: venv  ## tests that need no broker
-	$(BIN)/python -m pytest tests/unit tests/component $(PYTEST_ARGS)
+test-unit: $(CORE)  ## tests that need no broker
+	$(REQUIRE_NATIVE) $(BIN)/python -m pytest tests/unit tests/component $(PYTEST_ARGS)
 
 lint: venv  ## ruff, and mypy --strict on the pure core
 	$(BIN)/ruff check .
 	$(BIN)/mypy schemas/event.py schemas/alert.py streams/core
 
-bench: venv  ## benchmarks (ratios against baselines measured in the same run)
+bench: $(CORE)  ## benchmarks (ratios against baselines measured in the same run)
 	tools/with-kafka.sh $(BIN)/python -m bench
 
 kafka-up:  ## start a local single-node Kafka (KRaft) on localhost:9092 from Maven jars
@@ -42,4 +54,5 @@ kafka-down:  ## stop the local Kafka started by kafka-up
 
 clean:  ## remove the venv, the local broker's data and demo files
 	-tools/kafka/kafka.sh down
-	rm -rf $(VENV) .kafka demo .orderguard *.duckdb
+	rm -rf $(VENV) .kafka demo .orderguard *.duckdb build streams/core/compiled.sha256
+	rm -f streams/core/*.so

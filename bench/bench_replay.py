@@ -1,5 +1,9 @@
 """`orderguard replay`'s loop: decode + validate + detect, vs decoding alone, in one process.
 
+A second row times the same loop with the core run from its Python source
+(``ORDERGUARD_PURE=1``, in a child process) against the compiled core (mypyc, ``make
+native``) this process runs, and checks that both raised the same alerts, byte for byte.
+
 The baseline decodes the same JSON Lines with orjson and does nothing else, so the ratio is
 the share of raw parsing speed that detection keeps. A further row times what every event
 goes through before any rule: decoding, validation and the orders stage (dedupe, status,
@@ -11,11 +15,16 @@ largest size each buyer's state reached after any of its events.
 from __future__ import annotations
 
 import gc
+import hashlib
+import os
 import statistics
+import subprocess
+import sys
 import time
 
 import orjson
 
+import streams
 from bench.common import json_lines, report
 from schemas.event import validate_event
 from streams.core.linking import LinkedAccounts
@@ -72,6 +81,31 @@ def _decode(lines: list[bytes]) -> float:
     return time.perf_counter() - started
 
 
+def _alerts_digest(lines: list[bytes]) -> str:
+    """sha256 of every alert the replay raises on ``lines``, in order, as JSON."""
+    engine = Replay(load_rules(), identities=LinkedAccounts(load_linking_file(None)))
+    digest = hashlib.sha256()
+    for line in lines:
+        for alert in engine.feed(validate_event(orjson.loads(line))):
+            digest.update(orjson.dumps(alert) + b"\n")
+    return digest.hexdigest()
+
+
+def _python_core(buyers: int, days: int) -> tuple[float, str]:
+    """Best of 3 replay seconds and the alerts' digest, the core run from its source."""
+    env = {**os.environ, "ORDERGUARD_PURE": "1"}
+    code = f"from bench.bench_replay import _child; _child({buyers}, {days})"
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                         capture_output=True, text=True).stdout.split()
+    assert out[2] == "python", out  # the child ran the sources
+    return float(out[0]), out[1]
+
+
+def _child(buyers: int, days: int) -> None:
+    lines = _lines(buyers, days)
+    print(min(_replay(lines)[0] for _ in range(3)), _alerts_digest(lines), streams.CORE)
+
+
 def run(buyers: int = 20_000, days: int = 7) -> list[dict]:
     lines = _lines(buyers, days)
     runs = [_replay(lines) for _ in range(3)]
@@ -79,6 +113,13 @@ def run(buyers: int = 20_000, days: int = 7) -> list[dict]:
     decode_s = min(_decode(lines) for _ in range(3))
     result = report(f"replay: {len(lines):,} events", len(lines), replay_s,
                     "orjson.loads only", decode_s)
+    print(f"core: {streams.CORE}", flush=True)
+    if streams.CORE == "compiled":
+        python_s, python_alerts = _python_core(buyers, days)
+        report("replay, compiled core", len(lines), replay_s, "Python core (ORDERGUARD_PURE)",
+               python_s)
+        same = python_alerts == _alerts_digest(lines)
+        print(f"alerts of the two cores: {'identical' if same else 'DIFFERENT'}", flush=True)
     rules_s = min(_replay(lines, linking=False)[0] for _ in range(3))
     report("replay, rules only (no identities)", len(lines), rules_s, "orjson.loads only",
            decode_s)

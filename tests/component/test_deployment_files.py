@@ -1,5 +1,6 @@
 """docker-compose.yml and the Makefile describe the same deployment as the code."""
 
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -44,3 +45,15 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make demo" in readme and "make test" in readme
+
+
+def test_dockerfile_builds_from_every_file_the_wheel_needs():
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    stages = [i for i, line in enumerate(lines) if line.startswith("FROM ")]
+    build = lines[stages[0]:stages[1]]
+    copied = {name for line in build if line.startswith("COPY ") for name in line.split()[1:-1]}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = {p.split(".")[0] for p in project["tool"]["setuptools"]["packages"]}
+    assert {"pyproject.toml", "setup.py", project["project"]["readme"]} <= copied
+    assert packages <= copied
+    assert lines[-1] == 'CMD ["orderguard", "worker"]'
