@@ -26,8 +26,10 @@ native: $(NATIVE)  ## compile the detection core with mypyc (demo, test and benc
 
 $(NATIVE): $(STAMP) setup.py streams/native.py $(wildcard streams/core/*.py)
 	@echo "compiling streams/core with mypyc (about a minute; ORDERGUARD_PURE=1 runs the sources)"
-	$(BIN)/python setup.py -q build_ext --inplace
-	$(BIN)/python -c "import streams, sys; print('core:', streams.CORE); sys.exit(streams.CORE != 'compiled')"
+	$(BIN)/python setup.py -q build_ext --inplace || { echo "make native: compiling failed;" \
+	  "it needs a C compiler and Python's headers (Debian: gcc python3-dev)." \
+	  "ORDERGUARD_PURE=1 make $(MAKECMDGOALS) runs the source instead." >&2; exit 1; }
+	$(BIN)/python -c "import sys; from streams.native import main; sys.exit(main())"
 	@touch $@
 
 demo: $(CORE)  ## run the pipeline on a simulated marketplace day (starts a local broker if needed)

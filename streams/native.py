@@ -93,3 +93,15 @@ def select_core() -> str:
     if not any(isinstance(f, _SourceFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _SourceFinder())
     return why
+
+
+def main() -> int:
+    """Print which core runs; 1 unless it is compiled (``make native`` checks its build)."""
+    import streams  # selects the core, warning if the compiled one is stale
+
+    print(f"core: {streams.CORE}")
+    if streams.CORE == "compiled":
+        return 0
+    print("The core is not compiled: `make native` compiles it (a C compiler and Python's "
+          "headers are needed); ORDERGUARD_PURE=1 runs the source instead.", file=sys.stderr)
+    return 1

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 import orjson
 
+from streams import CORE
 from streams.commands.base import CliError, Instant, load_settings
 
 # the options several commands share, written once
@@ -70,7 +71,9 @@ def replay(events_file: str, rules_file: str | None, lists_file: str | None,
     out.flush()
     if show:
         elapsed = time.perf_counter() - started
-        click.echo(f"replay: {count} events, {alerts} alerts in {elapsed:.1f}s", err=True)
+        rate = count / elapsed if elapsed else 0.0
+        click.echo(f"replay: {count:,} events, {alerts:,} alerts in {elapsed:.1f}s "
+                   f"({rate:,.0f} events/s, core: {CORE})", err=True)
     if engine.suppressed:
         click.echo(f"replay: {len(engine.suppressed)} alerts suppressed by allow-list entries "
                    "(not printed)", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import orjson
@@ -55,6 +56,19 @@ def test_replay_prints_alerts_as_json_lines_with_stable_ids(runner, tmp_path):
     alerts = [orjson.loads(line) for line in first.stdout.splitlines()]
     assert alerts
     assert first.stdout == second.stdout
+
+
+def test_replay_progress_ends_with_counts_rate_and_core(runner, tmp_path):
+    import streams
+    from streams.simulator import simulate
+
+    events = simulate(11, buyers=80).events
+    result = runner.invoke(main, ["replay", str(jsonl(tmp_path / "day.jsonl", events)),
+                                  "--progress"])
+    alerts = len(result.stdout.splitlines())
+    last = result.stderr.splitlines()[-1]
+    assert re.fullmatch(rf"replay: {len(events):,} events, {alerts:,} alerts in [\d.]+s "
+                        rf"\([\d,]+ events/s, core: {re.escape(streams.CORE)}\)", last), last
 
 
 def test_replay_skips_bad_lines_and_says_where(runner, tmp_path):

@@ -85,3 +85,15 @@ def test_compiled_modules_older_than_their_sources_are_not_used(tmp_path: Path) 
     assert edited.stdout.splitlines() == [
         "python (the compiled modules were built from other sources)", str(source)]
     assert "Rebuild with `make native`" in edited.stderr
+
+
+def test_the_build_check_fails_with_a_hint_when_the_core_is_not_compiled() -> None:
+    code = "import sys; from streams.native import main; sys.exit(main())"
+    pure = subprocess.run([sys.executable, "-c", code], env=_env(ORDERGUARD_PURE="1"),
+                          capture_output=True, text=True)
+    assert pure.returncode == 1 and pure.stdout.startswith("core: python (")
+    assert "`make native` compiles it" in pure.stderr
+    if streams.CORE == "compiled":
+        compiled = subprocess.run([sys.executable, "-c", code], env=_env(),
+                                  capture_output=True, text=True)
+        assert (compiled.returncode, compiled.stdout) == (0, "core: compiled\n")
