@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import orjson
 
+from streams import CORE
 from streams.commands.base import CliError, load_settings
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ def worker(web_port: int | None, loglevel: str) -> None:
     if web_port:
         settings = dataclasses.replace(settings, web_port=web_port)
     ensure_topics(settings.kafka, settings.partitions, settings.app_id)
+    click.echo(f"orderguard worker: app id {settings.app_id}, Kafka {settings.kafka}, "
+               f"core: {CORE}", err=True)
     runner = Worker(create_app(settings), loglevel=loglevel)
     # faust's terminal spinner, kept at --loglevel warning and above, sets the root logger to
     # DEBUG so that every debug message turns it: every message of faust and aiokafka is

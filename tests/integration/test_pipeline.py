@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -243,3 +244,13 @@ def test_a_message_that_raises_nothing_writes_no_buyer_state(broker, worker, run
     finally:
         consumer.close()
     assert len(states) == 1 and states[0]["w"] > 0, states
+
+
+def test_the_worker_log_says_which_core_runs(worker):
+    lines = worker.log_path.read_text().splitlines()
+    first = next(line for line in lines if line.startswith("orderguard worker: "))
+    assert first.startswith("orderguard worker: app id og-it-"), first
+    if os.environ.get("ORDERGUARD_REQUIRE_NATIVE") == "1":
+        assert first.endswith("core: compiled"), first
+    else:
+        assert ", core: " in first, first
