@@ -3,8 +3,12 @@
 Two things are timed from the first event produced, in one worker (the default one: sink
 and detection stages together): until its sink has stored every event in DuckDB, and until
 its detection stages (orders -> buyers -> identities) have committed every message of them
-(the app's consumer group has no lag). Commits come every few seconds (faust's
-``broker_commit_interval``, 2.8 s), so the detection time is late by up to that much.
+(the app's consumer group has no lag). The detection is timed again with two workers of
+one app id on this machine, sharing the topics' partitions: without standby tables
+(``ORDERGUARD_STANDBY_REPLICAS=0``), and with faust's default of one, where each worker
+also follows the other's table changelogs to take its partitions over warm. Commits come
+every few seconds (faust's ``broker_commit_interval``, 2.8 s), so the detection time is
+late by up to that much.
 
 The baselines, measured in the same run: kafka-python alone moving the same bytes through
 the same broker (produce, then consume them back), and ``orderguard replay``'s loop doing the
@@ -83,34 +87,55 @@ def replay_seconds(values: list[bytes]) -> float:
     return time.perf_counter() - started
 
 
-def run(n: int = 20_000) -> list[dict]:
-    tag = uuid.uuid4().hex[:8]
-    events = _events(n, tag)
+def _timed(events: list[dict], tag: str, workers: int, **extra: str) -> tuple[float, float, int]:
+    """Produce ``events`` (ids starting with ``tag``) to ``workers`` workers of a new app id:
+    seconds until stored, until detected, and the messages written to the app's own topics
+    meanwhile."""
     distinct = len({e["event_id"] for e in events})
     work = Path(tempfile.mkdtemp())
-    app_id = f"bench-{tag}"
+    app_id = f"bench-{uuid.uuid4().hex[:8]}"
     env = {"ORDERGUARD_KAFKA": BOOTSTRAP, "ORDERGUARD_APP_ID": app_id,
-           "ORDERGUARD_DUCKDB": str(work / "og.duckdb"), "ORDERGUARD_DATA_DIR": str(work / "d")}
-    worker = WorkerProcess(env, work / "worker.log", 6199).start()
+           "ORDERGUARD_DUCKDB": str(work / "og.duckdb"), **extra}
+    # the first holds the DuckDB store (one writer), started alone so that it gets it; the
+    # others' sinks stand by
+    running: list[WorkerProcess] = []
     detection = (topics.EVENTS, topics.buyer_events(app_id), topics.identity_events(app_id))
     try:
-        worker.wait_ready()
-        # let the worker catch up with whatever the topic already holds before timing
-        _settle(worker, "SELECT count(*) FROM events")
+        for i in range(workers):
+            worker = WorkerProcess({**env, "ORDERGUARD_DATA_DIR": str(work / f"d{i}")},
+                                   work / f"worker{i}.log", 6199 + i)
+            running.append(worker.start())
+            worker.wait_ready(need_store=i == 0)
+        # let the workers catch up with whatever the topic already holds before timing
+        # (and finish sharing out the partitions)
+        _settle(running[0], "SELECT count(*) FROM events")
         _wait_no_lag(app_id, detection)
         written_before = _written(app_id)
         started = time.perf_counter()
         produce(BOOTSTRAP, events)
         query = f"SELECT count(*) FROM events WHERE starts_with(event_id, '{tag}')"
-        while query_worker(worker.url, query).rows[0][0] < distinct:
+        while query_worker(running[0].url, query).rows[0][0] < distinct:
             time.sleep(0.05)
         pipeline_s = time.perf_counter() - started
         _wait_no_lag(app_id, detection)
         detection_s = time.perf_counter() - started
-        written = _written(app_id) - written_before
+        return pipeline_s, detection_s, _written(app_id) - written_before
     finally:
-        worker.stop()
-    values = [orjson.dumps(e) for e in events]
+        for worker in running:
+            worker.stop()
+
+
+def run(n: int = 20_000) -> list[dict]:
+    tags = [uuid.uuid4().hex[:8] for _ in range(3)]
+    one = _events(n, tags[0])
+    pipeline_s, detection_s, written = _timed(one, tags[0], workers=1)
+    # the same traffic under other ids, to two workers of one app id: without standby
+    # tables, then with faust's default of one (each follows the other's changelogs)
+    two_s = _timed(_events(n, tags[1]), tags[1], workers=2,
+                   ORDERGUARD_STANDBY_REPLICAS="0")[1]
+    standby_s = _timed(_events(n, tags[2]), tags[2], workers=2,
+                       ORDERGUARD_STANDBY_REPLICAS="1")[1]
+    values = [orjson.dumps(e) for e in one]
     raw_s = raw_kafka_seconds(values)
     replay_s = replay_seconds(values)
     rows = [report("pipeline: produce -> DuckDB", n, pipeline_s,
@@ -118,9 +143,12 @@ def run(n: int = 20_000) -> list[dict]:
             report("pipeline: produce -> detected", n, detection_s,
                    "kafka-python produce+consume", raw_s),
             report("pipeline: detected, vs replay", n, detection_s,
-                   "replay loop, no Kafka", replay_s)]
+                   "replay loop, no Kafka", replay_s),
+            report("pipeline: detected, 2 workers", n, two_s, "1 worker, same run", detection_s),
+            report("  the same, 1 standby each", n, standby_s, "1 worker, same run",
+                   detection_s)]
     print(f"{'messages the worker wrote':<34} {written / n:12.2f} per event "
-          f"(internal topics and changelogs of {app_id})", flush=True)
+          f"(internal topics and changelogs of its app id)", flush=True)
     return rows
 
 

@@ -23,6 +23,9 @@ def create_app(settings: Settings) -> faust.App:
         settings.app_id,
         broker=f"kafka://{settings.kafka}",
         store=bytestore.store_url(settings.table_store),
+        # each worker also follows this many other workers' table changelogs, to take their
+        # partitions over warm; every standby costs the changelog's messages again
+        table_standby_replicas=settings.standby_replicas,
         topic_partitions=settings.partitions,
         topic_replication_factor=1,
         web_host=settings.web_host,

@@ -22,6 +22,13 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(environ, name, default)
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 or more, got {value}")
+    return value
+
+
 def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     """One of ``choices`` (the first by default)."""
     raw = environ.get(name) or choices[0]
@@ -53,6 +60,7 @@ class Settings:
     sql_token: str | None = None
     session_timeout_s: int = 30
     table_store: str = "bytes"
+    standby_replicas: int = 1
     secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -82,6 +90,7 @@ class Settings:
             sql_token=token,
             session_timeout_s=_int(env, "ORDERGUARD_SESSION_TIMEOUT_S", 30),
             table_store=_choice(env, "ORDERGUARD_TABLE_STORE", ("bytes", "memory")),
+            standby_replicas=_count(env, "ORDERGUARD_STANDBY_REPLICAS", 1),
             secrets={
                 platform: _secrets(env, f"ORDERGUARD_{platform.upper()}_SECRET")
                 for platform in PLATFORM_SECRETS

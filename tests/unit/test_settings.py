@@ -30,3 +30,17 @@ def test_listening_beyond_loopback_requires_a_token():
         Settings.from_env({"ORDERGUARD_WEB_HOST": "0.0.0.0"})
     assert Settings.from_env({"ORDERGUARD_WEB_HOST": "0.0.0.0",
                               "ORDERGUARD_SQL_TOKEN": "t"}).sql_token == "t"
+
+
+def test_standby_replicas_default_to_fausts_one_and_reach_the_app():
+    import dataclasses
+
+    from streams.app import create_app
+
+    assert Settings.from_env({}).standby_replicas == 1
+    settings = Settings.from_env({"ORDERGUARD_STANDBY_REPLICAS": "0"})
+    assert settings.standby_replicas == 0
+    app = create_app(dataclasses.replace(settings, sink_enabled=False))
+    assert app.conf.table_standby_replicas == 0
+    with pytest.raises(ConfigError, match="ORDERGUARD_STANDBY_REPLICAS must be 0 or more"):
+        Settings.from_env({"ORDERGUARD_STANDBY_REPLICAS": "-1"})
