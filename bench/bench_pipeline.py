@@ -145,7 +145,7 @@ def run(n: int = 20_000) -> list[dict]:
             report("pipeline: detected, vs replay", n, detection_s,
                    "replay loop, no Kafka", replay_s),
             report("pipeline: detected, 2 workers", n, two_s, "1 worker, same run", detection_s),
-            report("  the same, 1 standby each", n, standby_s, "1 worker, same run",
+            report("pipeline: 2 workers, 1 standby", n, standby_s, "1 worker, same run",
                    detection_s)]
     print(f"{'messages the worker wrote':<34} {written / n:12.2f} per event "
           f"(internal topics and changelogs of its app id)", flush=True)
