@@ -28,13 +28,10 @@ import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from analytics.client import query_worker
-from bench.common import report
+from bench.common import json_lines, report
 from schemas.event import validate_event
 from streams import topics
-from streams.core.linking import LinkedAccounts
-from streams.core.linking_rules import load_linking_file
-from streams.core.replay import Replay
-from streams.core.rules import load_rules
+from streams.backtest import detection
 from streams.demo import namespace_ids
 from streams.kafka_admin import admin_client
 from streams.lag import group_lag
@@ -80,7 +77,7 @@ def raw_kafka_seconds(values: list[bytes]) -> float:
 
 def replay_seconds(values: list[bytes]) -> float:
     """``orderguard replay``'s loop over the same events: the detection without Kafka."""
-    engine = Replay(load_rules(), identities=LinkedAccounts(load_linking_file(None)))
+    engine = detection(None)  # as `orderguard replay` builds it
     started = time.perf_counter()
     for value in values:
         engine.feed(validate_event(orjson.loads(value)))
@@ -135,7 +132,7 @@ def run(n: int = 20_000) -> list[dict]:
                    ORDERGUARD_STANDBY_REPLICAS="0")[1]
     standby_s = _timed(_events(n, tags[2]), tags[2], workers=2,
                        ORDERGUARD_STANDBY_REPLICAS="1")[1]
-    values = [orjson.dumps(e) for e in one]
+    values = json_lines(one)
     raw_s = raw_kafka_seconds(values)
     replay_s = replay_seconds(values)
     rows = [report("pipeline: produce -> DuckDB", n, pipeline_s,

@@ -27,6 +27,7 @@ import orjson
 import streams
 from bench.common import json_lines, report
 from schemas.event import validate_event
+from streams.backtest import detection
 from streams.core.linking import LinkedAccounts
 from streams.core.linking_rules import load_linking_file
 from streams.core.orders import step_order
@@ -83,7 +84,7 @@ def _decode(lines: list[bytes]) -> float:
 
 def _alerts_digest(lines: list[bytes]) -> str:
     """sha256 of every alert the replay raises on ``lines``, in order, as JSON."""
-    engine = Replay(load_rules(), identities=LinkedAccounts(load_linking_file(None)))
+    engine = detection(None)
     digest = hashlib.sha256()
     for line in lines:
         for alert in engine.feed(validate_event(orjson.loads(line))):
@@ -134,7 +135,7 @@ def run(buyers: int = 20_000, days: int = 7) -> list[dict]:
 
 def _peaks(lines: list[bytes]) -> dict[str, int]:
     """The largest JSON size each buyer's state reaches after one of its events."""
-    engine = Replay(load_rules(), identities=LinkedAccounts(load_linking_file(None)))
+    engine = detection(None)
     buyers, orders, dumps = engine.buyers, engine.orders, orjson.dumps
     peaks: dict[str, int] = {}
     for line in lines:

@@ -23,10 +23,8 @@ import orjson
 from bench.common import best_of, report
 from schemas.event import validate_event
 from streams.agents.bytestore import store_url
+from streams.backtest import detection
 from streams.core.linking import LinkedAccounts
-from streams.core.linking_rules import load_linking_file
-from streams.core.replay import Replay
-from streams.core.rules import load_rules
 from streams.simulator import simulate
 
 SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json",
@@ -35,7 +33,7 @@ STORES = ("memory", "bytes")
 
 
 def _tables(buyers: int, days: int) -> dict[str, Mapping[str, Any]]:
-    engine = Replay(load_rules(), identities=LinkedAccounts(load_linking_file(None)))
+    engine = detection(None)
     for event in simulate(2026, buyers=buyers, days=days).events:
         engine.feed(validate_event(event))
     assert isinstance(engine.identities, LinkedAccounts)

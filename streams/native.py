@@ -74,7 +74,8 @@ def select_core() -> str:
     built = [name for name in wanted if _built(name)]
     if not built:
         return "python (not compiled)"
-    if os.environ.get("ORDERGUARD_PURE") == "1":
+    chosen = os.environ.get("ORDERGUARD_PURE") == "1"
+    if chosen:
         why = "python (ORDERGUARD_PURE=1)"
     elif len(built) < len(wanted):
         why = "python (some compiled modules are missing)"
@@ -82,7 +83,7 @@ def select_core() -> str:
         why = "python (the compiled modules were built from other sources)"
     else:
         return "compiled"
-    if why != "python (ORDERGUARD_PURE=1)":
+    if not chosen:
         warnings.warn(
             f"orderguard: the compiled core does not match streams/core's sources; running "
             f"the sources instead, more slowly. Rebuild with `make native` (or "
