@@ -32,6 +32,9 @@ def create_app(settings: Settings) -> faust.App:
         web_bind=settings.web_host,
         web_port=settings.web_port,
         datadir=str(settings.data_dir),
+        # the rocksdb store's files, one folder per app id: faust names them by table only,
+        # and another app id's files would be read back as this one's tables
+        tabledir=f"tables-{settings.app_id}",  # faust makes one level only
         producer_acks=-1,
         producer_max_request_size=topics.MAX_MESSAGE_BYTES,
         # A restarted worker rejoins only once the dead member's session has expired.

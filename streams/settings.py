@@ -89,7 +89,7 @@ class Settings:
             sink_interval_ms=_int(env, "ORDERGUARD_SINK_INTERVAL_MS", 200),
             sql_token=token,
             session_timeout_s=_int(env, "ORDERGUARD_SESSION_TIMEOUT_S", 30),
-            table_store=_choice(env, "ORDERGUARD_TABLE_STORE", ("bytes", "memory")),
+            table_store=_choice(env, "ORDERGUARD_TABLE_STORE", ("bytes", "memory", "rocksdb")),
             standby_replicas=_count(env, "ORDERGUARD_STANDBY_REPLICAS", 1),
             secrets={
                 platform: _secrets(env, f"ORDERGUARD_{platform.upper()}_SECRET")

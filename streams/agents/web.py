@@ -85,7 +85,7 @@ def register(w: Wiring) -> None:
 
     @app.page("/health")
     class Health(View):
-        """Liveness and what the sink has stored so far."""
+        """Liveness, whether the tables are read back, and what the sink has stored so far."""
 
         async def get(self, request: Request) -> Response:
             sink = w.sink
@@ -95,6 +95,9 @@ def register(w: Wiring) -> None:
                 "lists": {"entries": len(w.lists),
                           "caught_up": bool(lists and lists.caught_up)},
                 "topics": [topics.EVENTS, topics.ALERTS],
+                "tables": {"store": w.settings.table_store,
+                           "recovered": app.tables.recovery.completed.is_set(),
+                           "files": w.tables_found},
                 "counters": dict(w.stats),
                 "sink": None if sink is None else {
                     "holds_store": sink.store is not None,

@@ -55,6 +55,8 @@ class Wiring:
             key_type=str, value_type=None, key_serializer="json", value_serializer="json"
         )
         self.stats: Counter[str] = Counter()
+        # what the worker found of its rocksdb table files at start (streams.tablefiles)
+        self.tables_found: str | None = None
         self.lists = ListBook()  # kept current by the ListsService
         self.lists_service: Any = None
         self.sink: Any = None  # the SinkService, when this worker runs one

@@ -33,6 +33,7 @@ def worker(web_port: int | None, loglevel: str) -> None:
     """
     from faust.worker import Worker
 
+    from streams import tablefiles
     from streams.app import create_app
     from streams.kafka_admin import ensure_topics
 
@@ -42,13 +43,25 @@ def worker(web_port: int | None, loglevel: str) -> None:
     ensure_topics(settings.kafka, settings.partitions, settings.app_id)
     click.echo(f"orderguard worker: app id {settings.app_id}, Kafka {settings.kafka}, "
                f"core: {CORE}", err=True)
-    runner = Worker(create_app(settings), loglevel=loglevel)
+    app = create_app(settings)
+    tabledir = Path(app.conf.tabledir)
+    if settings.table_store == "rocksdb":
+        app.orderguard.tables_found = found = tablefiles.open_tables(tabledir)
+        click.echo(f"orderguard worker: {tablefiles.describe(found)} ({tabledir})", err=True)
+    runner = Worker(app, loglevel=loglevel)
     # faust's terminal spinner, kept at --loglevel warning and above, sets the root logger to
     # DEBUG so that every debug message turns it: every message of faust and aiokafka is
     # then built and handled, and detection ran 18% slower (measured). A server needs no
     # spinner.
     runner.spinner = None
-    runner.execute_from_commandline()
+    try:
+        runner.execute_from_commandline()
+    except SystemExit as stop:
+        # faust exits 0 only from a clean stop (a crash re-raises and exits 1; a kill -9
+        # runs nothing): only then may the next start keep the table files
+        if stop.code in (0, None) and settings.table_store == "rocksdb":
+            tablefiles.close_tables(tabledir)
+        raise
 
 
 @click.command()

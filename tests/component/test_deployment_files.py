@@ -39,6 +39,7 @@ def test_compose_worker_environment_is_accepted_by_settings():
     assert settings.kafka == "kafka:19092"
     assert settings.web_host == "0.0.0.0"
     assert str(settings.duckdb) == "/data/orderguard.duckdb"
+    assert settings.table_store == "rocksdb"  # its files on the volume, fast restarts
 
 
 def test_ci_runs_the_readme_test_command():
