@@ -5,7 +5,14 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import bench_backtest, bench_pipeline, bench_replay, bench_sink, bench_tables
+from bench import (
+    bench_backtest,
+    bench_pipeline,
+    bench_replay,
+    bench_restart,
+    bench_sink,
+    bench_tables,
+)
 
 
 def main() -> None:
@@ -15,6 +22,7 @@ def main() -> None:
     bench_backtest.run()
     bench_sink.run()
     bench_pipeline.run()
+    bench_restart.run()
     bench_tables.run()
 
 
