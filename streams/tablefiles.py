@@ -12,14 +12,41 @@ would never be sent. So the files are kept only when the worker that wrote them 
 cleanly (its last act is to leave :data:`CLEAN` beside them); otherwise they are removed
 and the tables read back from their changelogs whole, as the in-memory stores always do.
 Kafka Streams makes the same choice for its local stores after an unclean stop.
+
+A worker holds its files for as long as it runs (:func:`claim`): a second worker on the
+same data directory would otherwise find no mark and remove the files under the first.
 """
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 from pathlib import Path
+from typing import IO
+
+from streams.errors import ConfigError
 
 CLEAN = "clean-stop"
+
+
+def claim(tabledir: Path) -> IO[str]:
+    """Hold ``tabledir`` for this process until it exits (keep the returned file open).
+
+    Raises:
+        ConfigError: when another running worker holds it.
+
+    """
+    tabledir.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(tabledir.parent / f"{tabledir.name}.lock", "a")  # noqa: SIM115 - held
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise ConfigError(
+            f"another worker is running on {tabledir}: give each worker on a machine its own "
+            "ORDERGUARD_DATA_DIR"
+        ) from None
+    return handle
 
 
 def open_tables(tabledir: Path) -> str:

@@ -46,6 +46,7 @@ def worker(web_port: int | None, loglevel: str) -> None:
     app = create_app(settings)
     tabledir = Path(app.conf.tabledir)
     if settings.table_store == "rocksdb":
+        held = tablefiles.claim(tabledir)  # noqa: F841 - released when the process exits
         app.orderguard.tables_found = found = tablefiles.open_tables(tabledir)
         click.echo(f"orderguard worker: {tablefiles.describe(found)} ({tabledir})", err=True)
     runner = Worker(app, loglevel=loglevel)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from streams.tablefiles import CLEAN, close_tables, describe, open_tables
+import pytest
+
+from streams.errors import ConfigError
+from streams.tablefiles import CLEAN, claim, close_tables, describe, open_tables
 
 
 def test_files_a_clean_stop_left_are_kept_and_the_mark_removed(tmp_path):
@@ -33,3 +36,12 @@ def test_nothing_on_disk_is_new_and_a_stop_before_any_table_marks_nothing(tmp_pa
     assert not (tmp_path / "tables-og").exists()
     assert open_tables(tmp_path) == "new"  # an empty folder holds nothing to distrust
     assert "changelogs" in describe("dropped") and "clean stop" in describe("kept")
+
+
+def test_a_second_worker_on_the_same_files_is_refused_until_the_first_lets_go(tmp_path):
+    tables = tmp_path / "v1" / "tables-og"
+    held = claim(tables)
+    with pytest.raises(ConfigError, match="its own ORDERGUARD_DATA_DIR"):
+        claim(tables)
+    held.close()  # the first worker exits
+    claim(tables).close()
