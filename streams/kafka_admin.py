@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from kafka import KafkaAdminClient
-from kafka.admin import NewTopic
+from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams import topics
@@ -11,6 +13,7 @@ from streams.errors import OrderguardError
 
 PUBLIC_TOPICS = (topics.EVENTS, topics.ALERTS, topics.DEADLETTER, topics.SUPPRESSED, topics.LISTS)
 _BIG = {"max.message.bytes": str(topics.MAX_MESSAGE_BYTES)}
+log = logging.getLogger("orderguard.topics")
 
 
 class BrokerUnavailable(OrderguardError):  # noqa: N818
@@ -61,8 +64,30 @@ def ensure_topics(bootstrap: str, partitions: int, app_id: str = "orderguard") -
                 admin.create_topics([spec])
             except TopicAlreadyExistsError:
                 pass  # another worker created it first
+        if topics.LISTS in existing:
+            compact_lists(admin)
     finally:
         admin.close()
+
+
+def compact_lists(admin: KafkaAdminClient, name: str = topics.LISTS) -> bool:
+    """Make the lists topic (``name``) compacted if it is not; whether it had to be.
+
+    A client that reads or writes ``orderguard.lists`` before orderguard creates it may
+    have the broker create it with its defaults: a topic that deletes records after the
+    retention period (a week by default), and so every list entry older than that.
+    """
+    resource = ConfigResource(ConfigResourceType.TOPIC, name)
+    found = admin.describe_configs([resource]).get("topic", {}).get(name, {})
+    policy = (found.get("cleanup.policy") or {}).get("value") or "delete"
+    if "compact" in policy:
+        return False
+    admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, name,
+                                        configs={"cleanup.policy": "compact"})])
+    log.warning("%s deleted old records (cleanup.policy=%s, created with the broker's "
+                "defaults?): it is now compacted, so list entries stay until removed",
+                name, policy)
+    return True
 
 
 def start_group_at_end(bootstrap: str, group: str, topic: str) -> None:

@@ -33,18 +33,32 @@ def remove_entry(bootstrap: str, key: str) -> None:
     _send(bootstrap, key, None)
 
 
-def read_book(bootstrap: str, timeout_s: float = 30) -> ListBook:
+def partitions(bootstrap: str, topic: str = LISTS) -> list[int]:
+    """The lists topic's partitions.
+
+    One when orderguard created the topic, but every one of them when a client's
+    auto-creation got there first (an entry's key keeps it in one of them).
+    """
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    try:
+        return sorted(consumer.partitions_for_topic(topic) or {0})
+    finally:
+        consumer.close()
+
+
+def read_book(bootstrap: str, timeout_s: float = 30, topic: str = LISTS) -> ListBook:
     """Read the lists topic from the start to its current end."""
     book = ListBook()
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
                              enable_auto_commit=False, auto_offset_reset="earliest")
     try:
-        tp = TopicPartition(LISTS, 0)
-        consumer.assign([tp])
-        consumer.seek_to_beginning(tp)
-        end = consumer.end_offsets([tp])[tp]
+        tps = [TopicPartition(topic, p) for p in partitions(bootstrap, topic)]
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        ends = consumer.end_offsets(tps)
         deadline = time.monotonic() + timeout_s
-        while consumer.position(tp) < end and time.monotonic() < deadline:
+        while (any(consumer.position(tp) < ends[tp] for tp in tps)
+               and time.monotonic() < deadline):
             for records in consumer.poll(timeout_ms=500).values():
                 for record in records:
                     book.apply(record.key.decode(),

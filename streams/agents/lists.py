@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -13,12 +14,15 @@ from streams import topics
 from streams.agents.wiring import Wiring
 from streams.core.lists import ListBook
 from streams.errors import InvalidEvent
+from streams.lists_topic import partitions
 
 log = logging.getLogger("orderguard.lists")
 
 
 class ListsService(Service):
     """Reads ``orderguard.lists`` from the start, then follows it; no consumer group."""
+
+    topic = topics.LISTS
 
     def __init__(self, wiring: Wiring, **kwargs: Any) -> None:
         self.w = wiring
@@ -28,22 +32,26 @@ class ListsService(Service):
 
     @Service.task
     async def _follow(self) -> None:
-        tp = TopicPartition(topics.LISTS, 0)
         consumer = AIOKafkaConsumer(bootstrap_servers=self.w.settings.kafka,
                                     enable_auto_commit=False, auto_offset_reset="earliest")
         await consumer.start()
         try:
-            consumer.assign([tp])
-            await consumer.seek_to_beginning(tp)
-            end = (await consumer.end_offsets([tp]))[tp]
-            if end == 0:
-                self.caught_up = True
+            tps = [TopicPartition(self.topic, p) for p in
+                   await asyncio.to_thread(partitions, self.w.settings.kafka, self.topic)]
+            consumer.assign(tps)
+            await consumer.seek_to_beginning(*tps)
+            ends = await consumer.end_offsets(tps)
+            behind = {tp for tp in tps if ends[tp] > 0}
+            self.caught_up = not behind
             while not self.should_stop:
-                batch = await consumer.getmany(tp, timeout_ms=500)
-                for record in batch.get(tp, []):
-                    self._apply(record)
-                    if record.offset + 1 >= end:
-                        self.caught_up = True
+                batch = await consumer.getmany(*tps, timeout_ms=500)
+                for tp, records in batch.items():
+                    for record in records:
+                        self._apply(record)
+                        if record.offset + 1 >= ends[tp]:
+                            behind.discard(tp)
+                if not behind:
+                    self.caught_up = True
         finally:
             await consumer.stop()
 

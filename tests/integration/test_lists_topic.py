@@ -1,0 +1,77 @@
+"""An auto-created lists topic (3 partitions, deleting): still read whole, and made compacted."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from types import SimpleNamespace
+
+import orjson
+from kafka import KafkaProducer
+from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
+
+from streams.agents.lists import ListsService
+from streams.core.lists import ListBook, ListEntry
+from streams.kafka_admin import admin_client, compact_lists
+from streams.lists_topic import read_book
+
+
+def _auto_created(broker: str) -> str:
+    """A scratch topic as auto-creation makes one: 3 partitions, the default policy."""
+    name = f"og-lists-{uuid.uuid4().hex[:8]}"
+    admin = admin_client(broker)
+    try:
+        admin.create_topics([NewTopic(name, 3, 1)])
+    finally:
+        admin.close()
+    return name
+
+
+def _write(broker: str, topic: str, entries: list[ListEntry]) -> None:
+    producer = KafkaProducer(bootstrap_servers=broker, acks="all")
+    try:
+        for partition, entry in enumerate(entries, start=1):  # partitions 1 and 2, not 0
+            producer.send(topic, key=entry.key.encode(), value=orjson.dumps(entry.to_dict()),
+                          partition=partition)
+        producer.flush()
+    finally:
+        producer.close()
+
+
+ENTRIES = [ListEntry(kind="deny", buyer_id=f"b-{n}", seller_id="*", reason="test", source="t",
+                     added_at=1_796_000_000) for n in range(2)]
+
+
+def test_entries_on_every_partition_reach_the_cli_and_the_worker(broker):
+    topic = _auto_created(broker)
+    _write(broker, topic, ENTRIES)
+    assert [e.buyer_id for e in read_book(broker, topic=topic).entries()] == ["b-0", "b-1"]
+
+    async def follow() -> ListBook:
+        wiring = SimpleNamespace(settings=SimpleNamespace(kafka=broker), lists=ListBook())
+        service = ListsService(wiring)
+        service.topic = topic
+        await service.start()
+        try:
+            for _ in range(100):
+                if service.caught_up:
+                    break
+                await asyncio.sleep(0.1)
+            assert service.caught_up
+        finally:
+            await service.stop()
+        return wiring.lists
+
+    assert len(asyncio.run(follow())) == 2
+
+
+def test_a_lists_topic_that_deletes_old_records_is_made_compacted(broker):
+    topic = _auto_created(broker)
+    admin = admin_client(broker)
+    try:
+        assert compact_lists(admin, topic) is True
+        configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+        assert configs["topic"][topic]["cleanup.policy"]["value"] == "compact"
+        assert compact_lists(admin, topic) is False  # nothing more to do
+    finally:
+        admin.close()
