@@ -16,6 +16,22 @@ import orjson
 from streams.errors import OrderguardError
 
 
+def stop_with_parent() -> None:
+    """In a child, before it runs: ask Linux for a SIGTERM when its parent dies.
+
+    A demo or test run killed outright (``kill -9``, a closed pipe) would otherwise leave its
+    workers running: they keep their app id's partitions, raise alerts again on a shared
+    broker, and re-create deleted topics with the broker's defaults. Linux sends it when
+    the thread that started the child ends, so start workers from the main thread.
+    Elsewhere, nothing.
+    """
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 class WorkerFailed(OrderguardError):  # noqa: N818
     """The worker process exited or did not become ready in time."""
 
@@ -36,7 +52,7 @@ class WorkerProcess:
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
             env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=stop_with_parent,
         )
         return self
 
