@@ -164,11 +164,12 @@ def _wait_no_lag(group: str, names: tuple[str, ...]) -> None:
         time.sleep(0.2)
 
 
-def _written(app_id: str) -> int:
-    """Messages on the app's own topics (internal streams and changelogs), all partitions."""
+def _written(app_id: str, suffix: str = "") -> int:
+    """Messages on the app's own topics (internal streams and changelogs), all partitions;
+    only on those whose names end with ``suffix``, if given."""
     consumer = KafkaConsumer(bootstrap_servers=BOOTSTRAP)
     try:
-        own = [t for t in consumer.topics() if t.startswith(f"{app_id}-")]
+        own = [t for t in consumer.topics() if t.startswith(f"{app_id}-") and t.endswith(suffix)]
         parts = [TopicPartition(t, p) for t in own for p in consumer.partitions_for_topic(t)]
         return sum(consumer.end_offsets(parts).values())
     finally:

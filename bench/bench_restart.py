@@ -22,9 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
-from kafka import KafkaConsumer, TopicPartition
-
-from bench.bench_pipeline import _events
+from bench.bench_pipeline import _events, _written
 from bench.common import report
 from streams import topics
 from streams.kafka_admin import start_group_at_end
@@ -34,16 +32,6 @@ from streams.supervise import WorkerProcess
 
 BOOTSTRAP = os.environ.get("ORDERGUARD_KAFKA", "localhost:9092")
 STORES = ("bytes", "rocksdb")
-
-
-def _changelog_records(app_id: str) -> int:
-    consumer = KafkaConsumer(bootstrap_servers=BOOTSTRAP)
-    try:
-        own = [t for t in consumer.topics() if t.startswith(app_id) and t.endswith("changelog")]
-        parts = [TopicPartition(t, p) for t in own for p in consumer.partitions_for_topic(t)]
-        return sum(consumer.end_offsets(parts).values())
-    finally:
-        consumer.close()
 
 
 def _start(env: dict[str, str], log: Path) -> tuple[WorkerProcess, float]:
@@ -89,7 +77,7 @@ def _store_run(store: str, n: int) -> tuple[float, float, int, float]:
         worker.stop()
     worker, restart_s = _start(env, work / "worker.log")
     worker.stop()
-    return catch_up_s, restart_s, _changelog_records(app_id), rss_mb
+    return catch_up_s, restart_s, _written(app_id, "-changelog"), rss_mb
 
 
 def run(n: int = 20_000) -> list[dict]:

@@ -41,9 +41,13 @@ def partitions(bootstrap: str, topic: str = LISTS) -> list[int]:
     """
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
     try:
-        return sorted(consumer.partitions_for_topic(topic) or {0})
+        return _partitions(consumer, topic)
     finally:
         consumer.close()
+
+
+def _partitions(consumer: KafkaConsumer, topic: str) -> list[int]:
+    return sorted(consumer.partitions_for_topic(topic) or {0})
 
 
 def read_book(bootstrap: str, timeout_s: float = 30, topic: str = LISTS) -> ListBook:
@@ -52,7 +56,7 @@ def read_book(bootstrap: str, timeout_s: float = 30, topic: str = LISTS) -> List
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
                              enable_auto_commit=False, auto_offset_reset="earliest")
     try:
-        tps = [TopicPartition(topic, p) for p in partitions(bootstrap, topic)]
+        tps = [TopicPartition(topic, p) for p in _partitions(consumer, topic)]
         consumer.assign(tps)
         consumer.seek_to_beginning(*tps)
         ends = consumer.end_offsets(tps)
