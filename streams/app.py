@@ -16,7 +16,17 @@ _app: faust.App | None = None
 
 def create_app(settings: Settings) -> faust.App:
     """Build a worker app for ``settings``; nothing is read from the environment here."""
-    from streams.agents import buyers, bytestore, deliveries, identities, lists, orders, sink, web
+    from streams.agents import (
+        broker,
+        buyers,
+        bytestore,
+        deliveries,
+        identities,
+        lists,
+        orders,
+        sink,
+        web,
+    )
     from streams.agents.wiring import Wiring
 
     app = faust.App(
@@ -47,6 +57,7 @@ def create_app(settings: Settings) -> faust.App:
     )
     wiring = Wiring(app, settings, load_rules(settings.rules), load_linking_file(settings.rules))
     lists.register(wiring)
+    broker.register(wiring)
     deliveries.register(wiring)
     orders.register(wiring)
     buyers.register(wiring)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,19 @@ def _count(environ: Mapping[str, str], name: str, default: int) -> int:
     value = _int(environ, name, default)
     if value < 0:
         raise ConfigError(f"{name} must be 0 or more, got {value}")
+    return value
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise ConfigError(f"{name} must be a number of seconds above 0, got {raw}")
     return value
 
 
@@ -61,6 +75,7 @@ class Settings:
     session_timeout_s: int = 30
     table_store: str = "bytes"
     standby_replicas: int = 1
+    ack_timeout_s: float = 4.0
     secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -91,6 +106,7 @@ class Settings:
             session_timeout_s=_int(env, "ORDERGUARD_SESSION_TIMEOUT_S", 30),
             table_store=_choice(env, "ORDERGUARD_TABLE_STORE", ("bytes", "memory", "rocksdb")),
             standby_replicas=_count(env, "ORDERGUARD_STANDBY_REPLICAS", 1),
+            ack_timeout_s=_seconds(env, "ORDERGUARD_ACK_TIMEOUT_S", 4.0),
             secrets={
                 platform: _secrets(env, f"ORDERGUARD_{platform.upper()}_SECRET")
                 for platform in PLATFORM_SECRETS

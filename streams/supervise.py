@@ -57,7 +57,7 @@ class WorkerProcess:
         return self
 
     def health(self) -> dict[str, Any] | None:
-        """The worker's /health document, or None when it does not answer."""
+        """The worker's /health document; None if it does not answer, or answers 503 (no Kafka)."""
         try:
             with urllib.request.urlopen(f"{self.url}/health", timeout=2) as r:  # noqa: S310
                 value: dict[str, Any] = orjson.loads(r.read())

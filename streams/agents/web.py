@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -25,10 +26,25 @@ def _default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def _json(view: View, body: Any, status: int = 200) -> Response:
+def _json(
+    view: View, body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     return view.bytes(
-        orjson.dumps(body, default=_default), content_type="application/json", status=status
+        orjson.dumps(body, default=_default), content_type="application/json", status=status,
+        headers=headers,
     )
+
+
+# While the broker is unreachable, a delivery waits this long for an ack (the probe may be a
+# moment behind a broker that is back) instead of ORDERGUARD_ACK_TIMEOUT_S.
+DOWN_WAIT_S = 0.5
+RETRY_AFTER_S = 30  # what a 503 asks the platform to wait; each platform retries on its own clock
+
+
+def _unavailable(view: View, why: str) -> Response:
+    """503: the delivery was not accepted; the platform sends it again later."""
+    return _json(view, {"error": f"{why}; the delivery was not accepted, send it again later"},
+                 503, {"Retry-After": str(RETRY_AFTER_S)})
 
 
 def register(w: Wiring) -> None:
@@ -39,7 +55,10 @@ def register(w: Wiring) -> None:
 
     @app.page("/webhooks/{platform}")
     class Webhook(View):
-        """POST a platform's webhook: 202 accepted, 401 bad signature, 413, 422 malformed."""
+        """POST a platform's webhook: 202 accepted, 401 bad signature, 413, 422 malformed.
+
+        503 when Kafka is unreachable or does not acknowledge within ``ack_timeout_s``.
+        """
 
         async def post(self, request: Request, platform: str) -> Response:
             try:
@@ -54,7 +73,11 @@ def register(w: Wiring) -> None:
                 )
             if answer.outcome is not None:
                 # 202 only once the broker has acknowledged the delivery (acks=all).
-                await w.publish_delivery(answer.outcome)
+                down = w.kafka.down
+                wait = DOWN_WAIT_S if down else w.settings.ack_timeout_s
+                if not await w.publish_delivery(answer.outcome, wait):
+                    return _unavailable(self, "Kafka is unreachable" if down else
+                                        f"Kafka did not acknowledge the delivery within {wait:g} s")
             return _json(self, answer.body, answer.status)
 
     @app.page("/sql")
@@ -85,13 +108,18 @@ def register(w: Wiring) -> None:
 
     @app.page("/health")
     class Health(View):
-        """Liveness, whether the tables are read back, and what the sink has stored so far."""
+        """Kafka reachability, whether the tables are read back, what the sink has stored.
+
+        503 with ``status: degraded`` while Kafka is unreachable.
+        """
 
         async def get(self, request: Request) -> Response:
             sink = w.sink
             lists = w.lists_service
+            down = w.kafka.down
             return _json(self, {
-                "status": "ok",
+                "status": "degraded" if down else "ok",
+                "kafka": w.kafka.as_dict(time.time()),
                 "lists": {"entries": len(w.lists),
                           "caught_up": bool(lists and lists.caught_up)},
                 "topics": [topics.EVENTS, topics.ALERTS],
@@ -105,4 +133,4 @@ def register(w: Wiring) -> None:
                     "alerts": sink.stored_alerts,
                     "skipped": sink.skipped,
                 },
-            })
+            }, 503 if down else 200)

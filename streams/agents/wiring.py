@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections import Counter
@@ -14,6 +15,7 @@ import orjson
 from schemas.event import kafka_key
 from streams import topics
 from streams.adapters import Outcome
+from streams.brokerwatch import Reachability
 from streams.core.linking_rules import LinkingRules
 from streams.core.lists import ListBook
 from streams.core.rules import RuleSet
@@ -59,6 +61,7 @@ class Wiring:
         self.tables_found: str | None = None
         self.lists = ListBook()  # kept current by the ListsService
         self.lists_service: Any = None
+        self.kafka = Reachability()  # kept current by streams.agents.broker
         self.sink: Any = None  # the SinkService, when this worker runs one
 
     async def publish_event(self, event: dict[str, Any]) -> None:
@@ -67,12 +70,24 @@ class Wiring:
             key=kafka_key(event).encode(), value=orjson.dumps(event), headers=JSON_HEADERS
         )
 
-    async def publish_delivery(self, outcome: Outcome) -> None:
-        """Send one accepted webhook delivery to the dedupe stage and wait for the ack."""
+    async def publish_delivery(self, outcome: Outcome, wait_s: float) -> bool:
+        """Send one accepted webhook delivery to the dedupe stage; whether the broker acked it.
+
+        Waits at most ``wait_s`` for the send and the ack. A record the producer has taken
+        stays in flight after that, and lands if the broker comes back while this worker
+        runs: a platform that never retries (WooCommerce) may still get it through, and the
+        retry of one that does is a duplicate, which the dedupe stage drops.
+        """
         value = orjson.dumps({"keys": outcome.dedupe_keys, "events": outcome.events})
         key = (outcome.dedupe_keys[0] if outcome.dedupe_keys else "").encode()
-        ack = await self.deliveries.send(key=key, value=value, headers=JSON_HEADERS)
-        await ack
+        try:
+            async with asyncio.timeout(wait_s):
+                ack = await self.deliveries.send(key=key, value=value, headers=JSON_HEADERS)
+                await asyncio.shield(ack)  # giving up on the ack must not cancel the record
+        except TimeoutError:
+            self.stats["ingest_not_acked"] += 1
+            return False
+        return True
 
     async def publish_alert(self, alert: dict[str, Any]) -> None:
         """Send an alert to ``orderguard.alerts`` keyed by its first buyer."""

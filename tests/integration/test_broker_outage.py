@@ -1,0 +1,107 @@
+"""A broker outage under a running worker: a broker of the test's own, stopped and started."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.factories import T0
+from tests.integration.conftest import free_port, sql, start_worker, wait_for
+from tests.integration.helpers import nonpayer, post
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def own_broker(tmp_path: Path) -> Iterator[tuple[str, Callable[[str], None]]]:
+    """A single-node broker on free ports, with ``kafka("down")`` and ``kafka("up")``."""
+    home = tmp_path / "kafka"
+    home.mkdir()
+    jars = ROOT / ".kafka" / "libs"
+    if (jars / ".complete").exists():  # the session broker's jars; else kafka.sh fetches them
+        (home / "libs").symlink_to(jars)
+    port = free_port()
+    env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_CONTROLLER_PORT": str(free_port()),
+           "KAFKA_HOME": str(home)}
+
+    def kafka(command: str) -> None:
+        subprocess.run(["bash", str(ROOT / "tools" / "kafka" / "kafka.sh"), command], env=env,
+                       check=True, capture_output=True, timeout=300)
+
+    kafka("up")
+    try:
+        yield f"localhost:{port}", kafka
+    finally:
+        kafka("down")
+
+
+def _health(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=5) as r:  # noqa: S310
+            return r.status, orjson.loads(r.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, orjson.loads(exc.read())
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(errors="replace").splitlines()
+
+
+def test_while_kafka_is_down_webhooks_get_a_quick_503_the_log_stays_short_and_nothing_is_lost(
+    own_broker, tmp_path, run_id
+):
+    bootstrap, kafka = own_broker
+    worker = start_worker(bootstrap, tmp_path / "w", f"og-outage-{run_id}")
+    buyer = f"outage-{run_id}"
+    events = nonpayer(buyer, T0, run_id, orders=4)
+    before, during = events[:4], events[4:]
+    try:
+        assert [post(worker.url, e)[0] for e in before] == [202] * 4
+        kafka("down")
+        stopped_at = len(_lines(worker.log_path))
+        code, doc = wait_for(lambda: (h := _health(worker.url))[0] == 503 and h,
+                             timeout_s=30, what="/health to say Kafka is unreachable")
+        assert doc["status"] == "degraded" and doc["kafka"]["reachable"] is False
+
+        for event in during:  # the platform's first attempts
+            started = time.monotonic()
+            status, body = post(worker.url, event)
+            assert status == 503, body
+            assert time.monotonic() - started < 2, "a 503 should not wait for the broker"
+        request = urllib.request.Request(f"{worker.url}/webhooks/generic", method="POST",
+                                         data=orjson.dumps(during[0]))
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=10)  # noqa: S310
+        assert answer.value.headers["Retry-After"] == "30"
+
+        time.sleep(10)  # the worker's clients keep failing all this while
+        outage_log = _lines(worker.log_path)[stopped_at:]
+        # without the repeat filter, about 230 lines a second (2,000+ here)
+        assert len(outage_log) < 60, "\n".join(outage_log[-40:])
+        assert any("is unreachable" in line for line in _lines(worker.log_path))
+
+        kafka("up")
+        wait_for(lambda: _health(worker.url)[0] == 200, timeout_s=60,
+                 what="/health to say Kafka answers again")
+        # the platform retries all but the last (WooCommerce never retries): that one gets
+        # through anyway, as the worker kept it in flight after answering 503
+        assert [post(worker.url, e)[0] for e in during[:3]] == [202] * 3
+
+        stored = (f"SELECT count(*), count(DISTINCT event_id) FROM events "
+                  f"WHERE event_id LIKE '{run_id}-%'")
+        wait_for(lambda: sql(worker, stored)[0] == (8, 8), timeout_s=120,
+                 what="all 8 events stored once")
+        rules = [r for (r,) in sql(worker, f"SELECT rule_id FROM alerts WHERE list_contains("
+                                           f"buyer_ids, '{buyer}')")]
+        assert "nonpayment_burst" in rules
+        assert any("answers again" in line for line in _lines(worker.log_path))
+    finally:
+        worker.stop()
