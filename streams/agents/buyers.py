@@ -8,7 +8,7 @@ import orjson
 
 from streams.agents.identities import route_to_identities
 from streams.agents.sweeping import sweep_by_key
-from streams.agents.wiring import JSON_HEADERS, Wiring
+from streams.agents.wiring import Wiring
 from streams.core.buyers import MESSAGE, step_buyer
 from streams.core.sweep import Sweeper
 
@@ -36,8 +36,7 @@ def register(w: Wiring) -> None:
                     windows[buyer] = new_state  # changed nothing: no changelog record
                 for alert in alerts:
                     if alert.get("suppressed"):  # an allow-list entry: recorded, not raised
-                        await w.suppressed.send(key=buyer.encode(), value=orjson.dumps(alert),
-                                                headers=JSON_HEADERS)
+                        await w.publish_suppressed(alert, buyer)
                     else:
                         await w.publish_alert(alert)
                 await route_to_identities(w, identity_keys, event, new_state)

@@ -9,7 +9,7 @@ import orjson
 from streams.agents.wiring import Wiring
 from streams.core.sweep import forget
 
-# Shopify retries for 48 hours, Stripe for 3 days: remember delivery keys for a week.
+# Shopify retries for 4 hours (8 times), Stripe for 3 days: remember delivery keys for a week.
 KEEP_KEYS_S = 7 * 24 * 3600
 EVICT_EVERY = 1000
 

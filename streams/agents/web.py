@@ -14,8 +14,10 @@ from faust.web import Request, Response, View
 
 from analytics.store import ReadOnlyViolation
 from streams import topics
+from streams.agents import metrics
 from streams.agents.wiring import Wiring
 from streams.ingest import MAX_BODY, decide, secrets_of
+from streams.settings import PLATFORM_SECRETS
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -61,6 +63,12 @@ def register(w: Wiring) -> None:
         """
 
         async def post(self, request: Request, platform: str) -> Response:
+            response = await self._answer(request, platform)
+            w.webhooks[(platform if platform in PLATFORM_SECRETS else "other",
+                        response.status)] += 1
+            return response
+
+        async def _answer(self, request: Request, platform: str) -> Response:
             try:
                 body = await request.read()
             except aioweb.HTTPRequestEntityTooLarge:
@@ -105,6 +113,16 @@ def register(w: Wiring) -> None:
             except Exception as exc:  # noqa: BLE001 - a bad query is the caller's error
                 return _json(self, {"error": str(exc).splitlines()[0]}, 400)
             return _json(self, {"columns": result.columns, "rows": result.rows})
+
+    registry = metrics.registry_for(w)
+
+    @app.page("/metrics")
+    class Metrics(View):
+        """The worker's counters for Prometheus (text format 0.0.4)."""
+
+        async def get(self, request: Request) -> Response:
+            return self.bytes(metrics.render(registry),
+                              headers={"Content-Type": metrics.CONTENT_TYPE})
 
     @app.page("/health")
     class Health(View):

@@ -57,6 +57,11 @@ class Wiring:
             key_type=str, value_type=None, key_serializer="json", value_serializer="json"
         )
         self.stats: Counter[str] = Counter()
+        # for /metrics (streams.agents.metrics): bumped per message, read when scraped
+        self.processed: Counter[str] = Counter()  # by stage
+        self.webhooks: Counter[tuple[str, int]] = Counter()  # by platform and HTTP status
+        self.alert_counts: Counter[tuple[str, str]] = Counter()  # by rule and severity
+        self.suppressed_counts: Counter[str] = Counter()  # by rule
         # what the worker found of its rocksdb table files at start (streams.tablefiles)
         self.tables_found: str | None = None
         self.lists = ListBook()  # kept current by the ListsService
@@ -91,9 +96,16 @@ class Wiring:
 
     async def publish_alert(self, alert: dict[str, Any]) -> None:
         """Send an alert to ``orderguard.alerts`` keyed by its first buyer."""
+        self.alert_counts[(alert["rule_id"], alert["severity"])] += 1
         await self.alerts.send(
             key=alert["buyer_ids"][0].encode(), value=orjson.dumps(alert), headers=JSON_HEADERS
         )
+
+    async def publish_suppressed(self, alert: dict[str, Any], buyer: str) -> None:
+        """Record an alert an allow-list entry suppressed on ``orderguard.suppressed``."""
+        self.suppressed_counts[alert["rule_id"]] += 1
+        await self.suppressed.send(key=buyer.encode(), value=orjson.dumps(alert),
+                                   headers=JSON_HEADERS)
 
     @contextlib.asynccontextmanager
     async def guarded(self, ev: Any, stage: str) -> AsyncIterator[None]:
@@ -101,6 +113,7 @@ class Wiring:
 
         Faust acks an event whose agent raised; catching per event keeps the bytes instead.
         """
+        self.processed[stage] += 1
         try:
             yield
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stage

@@ -254,3 +254,49 @@ def test_the_worker_log_says_which_core_runs(worker):
         assert first.endswith("core: compiled"), first
     else:
         assert ", core: " in first, first
+
+
+def _metrics(worker) -> dict[tuple[str, tuple], float]:
+    """The worker's /metrics, parsed by Prometheus' own parser: {(sample, labels): value}."""
+    import urllib.request
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    with urllib.request.urlopen(f"{worker.url}/metrics", timeout=10) as r:  # noqa: S310
+        assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+        text = r.read().decode()
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def test_metrics_count_the_webhooks_stage_messages_and_alerts_of_a_delivery(worker, run_id):
+    before = _metrics(worker)
+    buyer = f"mx-{run_id}"
+    events = nonpayer(buyer, T0, run_id)  # 10 events, one delivery each
+    assert {post(worker.url, e)[0] for e in events} == {202}
+    assert post(worker.url, events[0])[0] == 202  # the deliveries stage drops it
+    assert post(worker.url, {}, path="/webhooks/nosuchplatform")[0] == 404
+    wait_for(lambda: stored(worker, run_id) == (10, 10), what="events stored")
+    wait_for(lambda: _metrics(worker).get(("orderguard_duplicate_deliveries_total", ()), 0)
+             > before.get(("orderguard_duplicate_deliveries_total", ()), 0),
+             what="the second delivery dropped")
+    wait_for(lambda: sql(worker, f"SELECT count(*) FROM alerts WHERE list_contains(buyer_ids, "
+                                 f"'{buyer}') AND rule_id = 'nonpayment_burst'")[0][0],
+             what="the nonpayment_burst alert stored")
+    after = _metrics(worker)
+
+    def grew(name: str, **labels: str) -> float:
+        key = (name, tuple(sorted(labels.items())))
+        return after.get(key, 0) - before.get(key, 0)
+
+    assert grew("orderguard_webhook_requests_total", platform="generic", code="202") == 11
+    assert grew("orderguard_webhook_requests_total", platform="other", code="404") == 1
+    assert grew("orderguard_duplicate_deliveries_total") == 1
+    assert grew("orderguard_stage_messages_total", stage="deliveries") >= 11
+    assert grew("orderguard_stage_messages_total", stage="orders") >= 10
+    assert grew("orderguard_stage_messages_total", stage="buyers") >= 10
+    assert sum(grew("orderguard_alerts_total", rule="nonpayment_burst", severity=s)
+               for s in ("medium", "high", "critical")) >= 1
+    assert grew("orderguard_sink_records_total", kind="events") >= 10
+    assert after[("orderguard_kafka_up", ())] == 1
+    assert after[("orderguard_tables_recovered", ())] == 1
