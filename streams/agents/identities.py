@@ -8,6 +8,8 @@ import orjson
 
 from streams.agents.sweeping import sweep_by_key
 from streams.agents.wiring import JSON_HEADERS, Wiring
+from streams.core.buyers import suppress_group
+from streams.core.fields import epoch_of
 from streams.core.linking import (
     LINK_EVENT_TYPES,
     buyer_identity_keys,
@@ -33,8 +35,15 @@ def register(w: Wiring) -> None:
                 message = orjson.loads(ev.value)
                 new_state, alerts = step_identity(state.get(key), key, message, w.linking)
                 state[key] = new_state
+                if alerts and w.lists:  # a ring whose accounts are all allow-listed
+                    t = epoch_of(message["occurred_at"])
+                    for alert in alerts:
+                        suppress_group(alert, w.lists, t)
                 for alert in alerts:
-                    await w.publish_alert(alert)
+                    if "suppressed" in alert:
+                        await w.publish_suppressed(alert, alert["buyer_ids"][0])
+                    else:
+                        await w.publish_alert(alert)
                 sweep_by_key(sweeper, state, ev.message.partition,
                              str(message.get("occurred_at") or ""), w.settings.partitions,
                              "identities")

@@ -91,3 +91,16 @@ def suppression(entry: ListEntry) -> dict[str, Any]:
         "reason": entry.reason,
         "source": entry.source,
     }
+
+
+def suppress_group(alert: dict[str, Any], lists: ListBook, t: int) -> None:
+    """Suppress, in place, an alert about several buyers when every one is allow-listed.
+
+    A ``linked_accounts`` alert names every account of the ring; one allow entry does not
+    speak for the others. The stream's identities stage and ``orderguard replay`` both
+    call this with the event time ``t`` of the event that raised the alert.
+    """
+    entries = [lists.lookup("allow", b, alert["seller_id"], t) for b in alert["buyer_ids"]]
+    first = entries[0] if entries else None
+    if first is not None and all(entries):
+        alert["suppressed"] = suppression(first)

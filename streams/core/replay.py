@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from streams.core.buyers import BUYER_EVENT_TYPES, step_buyer, suppression
+from streams.core.buyers import BUYER_EVENT_TYPES, step_buyer, suppress_group
 from streams.core.fields import epoch_of
 from streams.core.lists import ListBook
 from streams.core.orders import idle, step_order
@@ -99,7 +99,7 @@ class Replay:
                 if linked and lists:
                     t = epoch_of(ev["occurred_at"])
                     for alert in linked:
-                        _suppress_group(alert, lists, t)
+                        suppress_group(alert, lists, t)
                 raised += linked
             if raised:
                 if lists:
@@ -108,10 +108,3 @@ class Replay:
                 alerts += raised
         return alerts
 
-
-def _suppress_group(alert: dict[str, Any], lists: ListBook, t: int) -> None:
-    """Suppress an alert about several buyers when every one of them is allow-listed."""
-    entries = [lists.lookup("allow", b, alert["seller_id"], t) for b in alert["buyer_ids"]]
-    first = entries[0] if entries else None
-    if first is not None and all(entries):
-        alert["suppressed"] = suppression(first)

@@ -99,6 +99,48 @@ def test_a_ring_of_accounts_sharing_a_phone_alerts_each_account_listing_every_ac
         assert phone[-8:] not in ring_alert["explanation"]  # the number is not spread around
 
 
+def _phone_ring(run_id: str, prefix: str) -> tuple[list[str], list[dict]]:
+    """Four accounts sharing a phone of this run's own, each below the single-buyer limits."""
+    ring = [f"{prefix}{n}-{run_id}" for n in range(4)]
+    phone = f"+86 139 {int(run_id[:8], 16) % 10**8:08d}"
+    events = []
+    for n, buyer in enumerate(ring):
+        for k in range(2 if n < 2 else 1):
+            events += unpaid_order(buyer, T0 + timedelta(hours=5 * n + k), f"{run_id}-{n}", k,
+                                   shipping={"name": f"Name {n}", "phone": phone,
+                                             "country": "CN", "postal_code": "310000",
+                                             "city": "Hangzhou",
+                                             "address1": f"{n} {run_id} Wenyi Rd"})
+    return ring, events
+
+
+def test_a_ring_whose_accounts_are_all_allow_listed_is_suppressed_as_replay_suppresses_it(
+    broker, worker, run_id, tmp_path
+):
+    ring, events = _phone_ring(run_id, "ok-ring")
+    before = list_entries(worker)
+    for buyer in ring:
+        cli(worker, "block", "add", buyer, "--allow", "--reason", "one family's shop accounts")
+    wait_for(lambda: list_entries(worker) >= before + len(ring), what="the worker to see them")
+    assert post(worker.url, events)[0] == 202
+
+    suppressed = "SELECT DISTINCT buyer_ids[1] FROM suppressions WHERE rule_id = " \
+                 f"'linked_accounts' AND list_contains(buyer_ids, '{ring[0]}')"
+    wait_for(lambda: {b for (b,) in sql(worker, suppressed)} == set(ring), timeout_s=90,
+             what="a suppressed ring alert for each account")
+    raised = f"SELECT count(*) FROM alerts WHERE list_has_any(buyer_ids, {ring!r})"
+    assert sql(worker, raised) == [(0,)]
+
+    # orderguard replay of the same events with the same lists suppresses the same alerts
+    lists = tmp_path / "lists.jsonl"
+    lists.write_text(cli(worker, "block", "list", "--all", "--format", "jsonl").stdout)
+    day = tmp_path / "events.jsonl"
+    day.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events))
+    out = cli(worker, "replay", str(day), "--lists", str(lists))
+    assert out.stdout == ""
+    assert "alerts suppressed by allow-list entries" in out.stderr
+
+
 def test_a_card_named_only_at_payment_links_accounts_whose_unpaid_orders_came_before(
     broker, worker, run_id
 ):
