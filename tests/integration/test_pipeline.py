@@ -113,6 +113,53 @@ def test_replay_of_the_same_events_yields_the_same_alert_ids(broker, worker, run
     assert {a["alert_id"] for a in streamed} == expected
 
 
+def test_replay_with_the_same_lists_raises_and_suppresses_the_same_alerts(
+    broker, worker, run_id, tmp_path
+):
+    from streams.core.lists import ListEntry
+    from streams.lists_topic import publish_entry
+    from streams.simulator import simulate
+
+    sim = simulate(seed=12, buyers=120)
+    events = [namespace_ids(e, run_id) for e in sim.events]
+    assert sim.rings, "the simulation should hold a linked ring"
+
+    def ours(kind: str) -> list[str]:
+        return sorted(f"{run_id}-{b}" for b, k in sim.truth.items() if k == kind)
+
+    # a whole ring and two non-payers allow-listed, two honest buyers deny-listed
+    allowed = sorted(f"{run_id}-{b}" for b in sim.rings[0]) + ours("nonpayer")[:2]
+    entries = [ListEntry("allow", b, "*", "known accounts", "it", 0) for b in allowed]
+    entries += [ListEntry("deny", b, "*", "chargeback fraud", "it", 0) for b in ours("honest")[:2]]
+    before = worker.health()["lists"]["entries"]
+    for entry in entries:
+        publish_entry(broker, entry)
+    wait_for(lambda: worker.health()["lists"]["entries"] >= before + len(entries),
+             what="the worker to see the entries")
+    for start in range(0, len(events), 200):
+        assert post(worker.url, events[start:start + 200])[0] == 202
+
+    path, lists = tmp_path / "events.jsonl", tmp_path / "lists.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events))
+    lists.write_bytes(b"".join(orjson.dumps(e.to_dict()) + b"\n" for e in entries))
+    replay = subprocess.run([sys.executable, "-m", "streams.cli", "replay", str(path),
+                             "--lists", str(lists)], check=True, capture_output=True, text=True)
+    alerts = [orjson.loads(line) for line in replay.stdout.splitlines()]
+    expected = {a["alert_id"] for a in alerts}
+    assert {"blocked_buyer_order", "linked_accounts"} <= {a["rule_id"] for a in alerts}
+    suppressed = int(replay.stderr.split(" alerts suppressed by allow-list entries")[0]
+                     .rsplit("replay: ", 1)[1])
+    assert suppressed > 0
+
+    buyers = {e["buyer_id"] for e in events if e.get("buyer_id")}
+    streamed = read_alerts(broker, buyers, until=lambda f: {a["alert_id"] for a in f} >= expected)
+    assert {a["alert_id"] for a in streamed} == expected
+    assert not {b for a in streamed for b in a["buyer_ids"]} & set(allowed[:len(sim.rings[0])])
+    count = f"SELECT count(*) FROM suppressions WHERE buyer_ids[1] LIKE '{run_id}-%'"
+    wait_for(lambda: sql(worker, count)[0][0] == suppressed, timeout_s=90,
+             what=f"the stream's {suppressed} suppressions stored")
+
+
 def test_bad_webhook_gets_422_with_a_reason_and_lands_in_the_dead_letter_topic(
     broker, worker, run_id
 ):
