@@ -25,6 +25,7 @@ def create_app(settings: Settings) -> faust.App:
         lists,
         orders,
         sink,
+        spooling,
         web,
     )
     from streams.agents.wiring import Wiring
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> faust.App:
     wiring = Wiring(app, settings, load_rules(settings.rules), load_linking_file(settings.rules))
     lists.register(wiring)
     broker.register(wiring)
+    spooling.register(wiring)
     deliveries.register(wiring)
     orders.register(wiring)
     buyers.register(wiring)

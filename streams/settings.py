@@ -76,6 +76,7 @@ class Settings:
     table_store: str = "bytes"
     standby_replicas: int = 1
     ack_timeout_s: float = 4.0
+    spool_mb: int = 512
     secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -107,6 +108,7 @@ class Settings:
             table_store=_choice(env, "ORDERGUARD_TABLE_STORE", ("bytes", "memory", "rocksdb")),
             standby_replicas=_count(env, "ORDERGUARD_STANDBY_REPLICAS", 1),
             ack_timeout_s=_seconds(env, "ORDERGUARD_ACK_TIMEOUT_S", 4.0),
+            spool_mb=_count(env, "ORDERGUARD_SPOOL_MB", 512),
             secrets={
                 platform: _secrets(env, f"ORDERGUARD_{platform.upper()}_SECRET")
                 for platform in PLATFORM_SECRETS

@@ -42,9 +42,17 @@ class WorkerCollector:
                        "rule.", ["rule"], {(r,): n for r, n in w.suppressed_counts.items()})
         yield _counter("orderguard_duplicate_deliveries", "Webhook deliveries dropped as seen "
                        "before.", [], {(): w.stats["duplicate_deliveries"]})
-        yield _counter("orderguard_ingest_not_acked", "Webhook deliveries answered 503 because "
-                       "Kafka did not acknowledge them in time.", [],
+        yield _counter("orderguard_ingest_not_acked", "Webhook deliveries Kafka did not "
+                       "acknowledge in time (spooled, or answered 503).", [],
                        {(): w.stats["ingest_not_acked"]})
+        yield _counter("orderguard_ingest_spooled", "Webhook deliveries kept on disk while Kafka "
+                       "could not take them (answered 202).", [],
+                       {(): w.stats["ingest_spooled"]})
+        yield _counter("orderguard_spool_published", "Spooled deliveries published to Kafka "
+                       "since.", [], {(): w.stats["spool_published"]})
+        if w.spool is not None:
+            yield _gauge("orderguard_spool_bytes", "Bytes of deliveries waiting on disk for "
+                         "Kafka.", w.spool.size())
         sink = w.sink
         if sink is not None:
             yield _counter("orderguard_sink_records", "Records the sink has written to DuckDB "

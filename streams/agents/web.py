@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import time
 from decimal import Decimal
 from typing import Any
@@ -15,11 +16,13 @@ from faust.web import Request, Response, View
 from analytics.store import ReadOnlyViolation
 from streams import topics
 from streams.agents import metrics
-from streams.agents.wiring import Wiring
+from streams.agents.wiring import Wiring, delivery_record
 from streams.ingest import MAX_BODY, decide, secrets_of
 from streams.settings import PLATFORM_SECRETS
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+log = logging.getLogger("orderguard.ingest")
 
 
 def _default(value: Any) -> Any:
@@ -49,6 +52,19 @@ def _unavailable(view: View, why: str) -> Response:
                  503, {"Retry-After": str(RETRY_AFTER_S)})
 
 
+async def _spooled(w: Wiring, value: bytes) -> bool:
+    """Keep a delivery Kafka did not take on the worker's disk; whether it is there."""
+    if w.spool is None:
+        return False
+    try:
+        kept = await asyncio.to_thread(w.spool.append, value)
+    except OSError as exc:
+        log.warning("spool: could not keep a delivery on disk: %s", exc)
+        return False
+    w.stats["ingest_spooled" if kept else "ingest_spool_full"] += 1
+    return kept
+
+
 def register(w: Wiring) -> None:
     """Add the HTTP views to the app."""
     app = w.app
@@ -59,7 +75,9 @@ def register(w: Wiring) -> None:
     class Webhook(View):
         """POST a platform's webhook: 202 accepted, 401 bad signature, 413, 422 malformed.
 
-        503 when Kafka is unreachable or does not acknowledge within ``ack_timeout_s``.
+        A delivery Kafka does not acknowledge within ``ack_timeout_s`` (half a second while it
+        is known to be unreachable) is kept on the worker's disk and answered 202 with
+        ``"spooled": true``; 503 when the spool is off or full.
         """
 
         async def post(self, request: Request, platform: str) -> Response:
@@ -83,7 +101,10 @@ def register(w: Wiring) -> None:
                 # 202 only once the broker has acknowledged the delivery (acks=all).
                 down = w.kafka.down
                 wait = DOWN_WAIT_S if down else w.settings.ack_timeout_s
-                if not await w.publish_delivery(answer.outcome, wait):
+                key, value = delivery_record(answer.outcome)
+                if not await w.publish_delivery(key, value, wait):
+                    if await _spooled(w, value):
+                        return _json(self, {**answer.body, "spooled": True}, answer.status)
                     return _unavailable(self, "Kafka is unreachable" if down else
                                         f"Kafka did not acknowledge the delivery within {wait:g} s")
             return _json(self, answer.body, answer.status)
@@ -145,6 +166,7 @@ def register(w: Wiring) -> None:
                            "recovered": app.tables.recovery.completed.is_set(),
                            "files": w.tables_found},
                 "counters": dict(w.stats),
+                "spool": None if w.spool is None else {"bytes": w.spool.size()},
                 "sink": None if sink is None else {
                     "holds_store": sink.store is not None,
                     "events": sink.stored_events,

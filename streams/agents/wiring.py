@@ -22,10 +22,23 @@ from streams.core.rules import RuleSet
 from streams.deadletter import deadletter_headers
 from streams.errors import InvalidEvent
 from streams.settings import Settings
+from streams.spool import Spool
 
 log = logging.getLogger("orderguard")
 
 JSON_HEADERS = [("content-type", b"application/json")]
+
+
+def delivery_record(outcome: Outcome) -> tuple[bytes, bytes]:
+    """The key and value of a webhook delivery on the deliveries topic."""
+    value = orjson.dumps({"keys": outcome.dedupe_keys, "events": outcome.events})
+    return (outcome.dedupe_keys[0] if outcome.dedupe_keys else "").encode(), value
+
+
+def spooled_key(value: bytes) -> bytes:
+    """The key of a delivery kept in the spool (``streams.spool``) as its value alone."""
+    keys = orjson.loads(value).get("keys") or [""]
+    return str(keys[0]).encode()
 
 
 class Wiring:
@@ -67,6 +80,9 @@ class Wiring:
         self.lists = ListBook()  # kept current by the ListsService
         self.lists_service: Any = None
         self.kafka = Reachability()  # kept current by streams.agents.broker
+        # deliveries Kafka could not take, on disk until it can (streams.agents.spooling)
+        self.spool = (Spool(settings.data_dir / f"spool-{settings.app_id}",
+                            settings.spool_mb << 20) if settings.spool_mb else None)
         self.sink: Any = None  # the SinkService, when this worker runs one
 
     async def publish_event(self, event: dict[str, Any]) -> None:
@@ -75,7 +91,11 @@ class Wiring:
             key=kafka_key(event).encode(), value=orjson.dumps(event), headers=JSON_HEADERS
         )
 
-    async def publish_delivery(self, outcome: Outcome, wait_s: float) -> bool:
+    async def send_delivery(self, key: bytes, value: bytes) -> Any:
+        """Send a delivery to the dedupe stage; the future of its ack."""
+        return await self.deliveries.send(key=key, value=value, headers=JSON_HEADERS)
+
+    async def publish_delivery(self, key: bytes, value: bytes, wait_s: float) -> bool:
         """Send one accepted webhook delivery to the dedupe stage; whether the broker acked it.
 
         Waits at most ``wait_s`` for the send and the ack. A record the producer has taken
@@ -83,11 +103,9 @@ class Wiring:
         runs: a platform that never retries (WooCommerce) may still get it through, and the
         retry of one that does is a duplicate, which the dedupe stage drops.
         """
-        value = orjson.dumps({"keys": outcome.dedupe_keys, "events": outcome.events})
-        key = (outcome.dedupe_keys[0] if outcome.dedupe_keys else "").encode()
         try:
             async with asyncio.timeout(wait_s):
-                ack = await self.deliveries.send(key=key, value=value, headers=JSON_HEADERS)
+                ack = await self.send_delivery(key, value)
                 await asyncio.shield(ack)  # giving up on the ack must not cancel the record
         except TimeoutError:
             self.stats["ingest_not_acked"] += 1

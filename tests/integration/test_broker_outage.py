@@ -55,22 +55,91 @@ def _lines(path: Path) -> list[str]:
     return path.read_text(errors="replace").splitlines()
 
 
-def test_while_kafka_is_down_webhooks_get_a_quick_503_the_log_stays_short_and_nothing_is_lost(
+def _worker_through_an_outage(own_broker, workdir: Path, app_id: str, buyer: str,
+                              run_id: str, **env: str):
+    """A worker that took half of a non-payer's deliveries, then Kafka stopped under it.
+
+    Returns the worker, ``kafka``, the deliveries still to send and the log's length when
+    the worker saw the broker go.
+    """
+    bootstrap, kafka = own_broker
+    worker = start_worker(bootstrap, workdir, app_id, **env)
+    events = nonpayer(buyer, T0, run_id, orders=4)
+    try:
+        assert [post(worker.url, e)[0] for e in events[:4]] == [202] * 4
+        return worker, kafka, events[4:], _outage(kafka, worker)
+    except BaseException:
+        worker.kill()
+        raise
+
+
+def _outage(kafka: Callable[[str], None], worker) -> int:
+    """Stop the broker; once /health says so, the log's length then."""
+    kafka("down")
+    stopped_at = len(_lines(worker.log_path))
+    code, doc = wait_for(lambda: (h := _health(worker.url))[0] == 503 and h,
+                         timeout_s=30, what="/health to say Kafka is unreachable")
+    assert doc["status"] == "degraded" and doc["kafka"]["reachable"] is False
+    return stopped_at
+
+
+def _quiet_then_back(kafka: Callable[[str], None], worker, stopped_at: int) -> None:
+    time.sleep(10)  # the worker's clients keep failing all this while
+    outage_log = _lines(worker.log_path)[stopped_at:]
+    # without the repeat filter, about 230 lines a second (2,000+ here)
+    assert len(outage_log) < 60, "\n".join(outage_log[-40:])
+    assert any("is unreachable" in line for line in _lines(worker.log_path))
+    kafka("up")
+    wait_for(lambda: _health(worker.url)[0] == 200, timeout_s=60,
+             what="/health to say Kafka answers again")
+
+
+def _stored_once(worker, run_id: str, buyer: str, n: int, reconnected: bool = True) -> None:
+    stored = (f"SELECT count(*), count(DISTINCT event_id) FROM events "
+              f"WHERE event_id LIKE '{run_id}-%'")
+    wait_for(lambda: sql(worker, stored)[0] == (n, n), timeout_s=120,
+             what=f"all {n} events stored once")
+    rules = [r for (r,) in sql(worker, f"SELECT rule_id FROM alerts WHERE list_contains("
+                                       f"buyer_ids, '{buyer}')")]
+    assert "nonpayment_burst" in rules
+    if reconnected:
+        assert any("answers again" in line for line in _lines(worker.log_path))
+
+
+def test_while_kafka_is_down_webhooks_are_kept_on_disk_and_outlive_a_crash_of_the_worker(
     own_broker, tmp_path, run_id
 ):
-    bootstrap, kafka = own_broker
-    worker = start_worker(bootstrap, tmp_path / "w", f"og-outage-{run_id}")
-    buyer = f"outage-{run_id}"
-    events = nonpayer(buyer, T0, run_id, orders=4)
-    before, during = events[:4], events[4:]
+    app_id, buyer = f"og-spool-{run_id}", f"spooled-{run_id}"
+    worker, kafka, during, stopped_at = _worker_through_an_outage(
+        own_broker, tmp_path / "w", app_id, buyer, run_id)
     try:
-        assert [post(worker.url, e)[0] for e in before] == [202] * 4
-        kafka("down")
-        stopped_at = len(_lines(worker.log_path))
-        code, doc = wait_for(lambda: (h := _health(worker.url))[0] == 503 and h,
-                             timeout_s=30, what="/health to say Kafka is unreachable")
-        assert doc["status"] == "degraded" and doc["kafka"]["reachable"] is False
+        for event in during:  # no platform retries any of these
+            started = time.monotonic()
+            assert post(worker.url, event) == (202, {"accepted": 1, "spooled": True})
+            assert time.monotonic() - started < 2, "a spooled delivery should not wait long"
+        assert _health(worker.url)[1]["spool"]["bytes"] > 0
+        time.sleep(10)
+        assert len(_lines(worker.log_path)[stopped_at:]) < 60
+    finally:
+        worker.kill()  # the deliveries it answered 202 are only on its disk now
+    kafka("up")
+    worker = start_worker(own_broker[0], tmp_path / "w", app_id)  # the same data directory
+    try:
+        _stored_once(worker, run_id, buyer, 8, reconnected=False)
+        wait_for(lambda: _health(worker.url)[1]["spool"]["bytes"] == 0, what="the spool drained")
+        assert any("spool: published 4 deliveries" in line for line in _lines(worker.log_path))
+    finally:
+        worker.stop()
 
+
+def test_with_the_spool_off_webhooks_get_a_quick_503_and_nothing_is_lost(
+    own_broker, tmp_path, run_id
+):
+    buyer = f"outage-{run_id}"
+    worker, kafka, during, stopped_at = _worker_through_an_outage(
+        own_broker, tmp_path / "w", f"og-outage-{run_id}", buyer, run_id,
+        ORDERGUARD_SPOOL_MB="0")
+    try:
         for event in during:  # the platform's first attempts
             started = time.monotonic()
             status, body = post(worker.url, event)
@@ -81,27 +150,10 @@ def test_while_kafka_is_down_webhooks_get_a_quick_503_the_log_stays_short_and_no
         with pytest.raises(urllib.error.HTTPError) as answer:
             urllib.request.urlopen(request, timeout=10)  # noqa: S310
         assert answer.value.headers["Retry-After"] == "30"
-
-        time.sleep(10)  # the worker's clients keep failing all this while
-        outage_log = _lines(worker.log_path)[stopped_at:]
-        # without the repeat filter, about 230 lines a second (2,000+ here)
-        assert len(outage_log) < 60, "\n".join(outage_log[-40:])
-        assert any("is unreachable" in line for line in _lines(worker.log_path))
-
-        kafka("up")
-        wait_for(lambda: _health(worker.url)[0] == 200, timeout_s=60,
-                 what="/health to say Kafka answers again")
-        # the platform retries all but the last (WooCommerce never retries): that one gets
-        # through anyway, as the worker kept it in flight after answering 503
+        _quiet_then_back(kafka, worker, stopped_at)
+        # the platform retries all but the last: that one gets through anyway, as the
+        # worker kept it in flight after answering 503
         assert [post(worker.url, e)[0] for e in during[:3]] == [202] * 3
-
-        stored = (f"SELECT count(*), count(DISTINCT event_id) FROM events "
-                  f"WHERE event_id LIKE '{run_id}-%'")
-        wait_for(lambda: sql(worker, stored)[0] == (8, 8), timeout_s=120,
-                 what="all 8 events stored once")
-        rules = [r for (r,) in sql(worker, f"SELECT rule_id FROM alerts WHERE list_contains("
-                                           f"buyer_ids, '{buyer}')")]
-        assert "nonpayment_burst" in rules
-        assert any("answers again" in line for line in _lines(worker.log_path))
+        _stored_once(worker, run_id, buyer, 8)
     finally:
         worker.stop()

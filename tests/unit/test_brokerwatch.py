@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from streams.adapters import Outcome
-from streams.agents.wiring import Wiring
+from streams.agents.wiring import Wiring, delivery_record, spooled_key
 from streams.brokerwatch import Reachability, RepeatFilter, install
 from streams.errors import ConfigError
 from streams.settings import Settings
@@ -120,8 +120,10 @@ class _Deliveries:
 @pytest.mark.parametrize("acked", [True, False])
 def test_a_delivery_not_acked_in_time_is_reported_not_accepted_and_stays_in_flight(acked):
     wiring = SimpleNamespace(deliveries=_Deliveries(acked), stats=Counter())
-    outcome = Outcome(events=[{"event_id": "e-1"}], dedupe_keys=("generic:1",))
-    accepted = asyncio.run(Wiring.publish_delivery(wiring, outcome, 0.05))  # type: ignore[arg-type]
+    wiring.send_delivery = lambda key, value: Wiring.send_delivery(wiring, key, value)
+    key, value = delivery_record(Outcome(events=[{"event_id": "e-1"}], dedupe_keys=("g:1",)))
+    assert key == b"g:1" and spooled_key(value) == key
+    accepted = asyncio.run(Wiring.publish_delivery(wiring, key, value, 0.05))
     assert accepted is acked
     assert len(wiring.deliveries.sent) == 1
     assert wiring.stats["ingest_not_acked"] == (0 if acked else 1)

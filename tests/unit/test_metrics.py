@@ -27,7 +27,7 @@ def _worker(**overrides):
         sink=SimpleNamespace(stored_events=9, stored_alerts=1, skipped=0),
         kafka=kafka, lists=ListBook(), lists_service=SimpleNamespace(caught_up=True),
         app=SimpleNamespace(tables=SimpleNamespace(recovery=SimpleNamespace(completed=recovered))),
-        settings=Settings.from_env({"ORDERGUARD_APP_ID": "og-x"}),
+        settings=Settings.from_env({"ORDERGUARD_APP_ID": "og-x"}), spool=None,
     )
     vars(w).update(overrides)
     return w
@@ -50,6 +50,7 @@ def test_every_counter_and_gauge_is_exposed_with_its_labels():
     assert got[("orderguard_alerts_suppressed_total", (("rule", "cancel_churn"),))] == 1
     assert got[("orderguard_duplicate_deliveries_total", ())] == 3
     assert got[("orderguard_ingest_not_acked_total", ())] == 0
+    assert got[("orderguard_ingest_spooled_total", ())] == 0
     assert got[("orderguard_sink_records_total", (("kind", "events"),))] == 9
     assert got[("orderguard_kafka_up", ())] == 0
     assert got[("orderguard_kafka_since_timestamp_seconds", ())] == 1_790_000_000
@@ -66,6 +67,15 @@ def test_a_worker_without_sink_and_before_its_first_probe_leaves_those_metrics_o
     assert "orderguard_sink_records_total" not in names
     assert "orderguard_kafka_up" not in names
     assert "orderguard_stage_messages_total" in names
+
+
+def test_a_worker_with_a_spool_reports_the_bytes_waiting_in_it(tmp_path):
+    from streams.spool import Spool
+
+    spool = Spool(tmp_path / "spool", 1 << 20)
+    spool.append(b'{"keys": ["k"], "events": []}')
+    got = _samples(_worker(spool=spool))
+    assert got[("orderguard_spool_bytes", ())] == len(b'{"keys": ["k"], "events": []}\n')
 
 
 def test_counters_read_at_scrape_time_so_a_later_scrape_sees_new_counts():
