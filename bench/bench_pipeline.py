@@ -159,8 +159,13 @@ def _settle(worker: WorkerProcess, query: str) -> None:
         time.sleep(2)
 
 
-def _wait_no_lag(group: str, names: tuple[str, ...]) -> None:
-    while group_lag(BOOTSTRAP, group, names):
+def _wait_no_lag(group: str, names: tuple[str, ...], timeout_s: float = 600) -> None:
+    deadline = time.monotonic() + timeout_s
+    while lag := group_lag(BOOTSTRAP, group, names):
+        if time.monotonic() > deadline:  # a hung bench says why instead of hanging
+            msg = (f"{group} still has {lag:,} messages uncommitted on {', '.join(names)} after "
+                   f"{timeout_s:.0f} s; see `ORDERGUARD_APP_ID={group} orderguard lag`")
+            raise RuntimeError(msg)
         time.sleep(0.2)
 
 
