@@ -76,14 +76,12 @@ class Reachability:
         reachable: the latest probe's answer; ``None`` before the first.
         since: epoch seconds when the current answer began (the first probe that gave it).
         checked: epoch seconds of the latest probe.
-        held_back: log records :class:`RepeatFilter` held back during the current outage.
 
     """
 
     reachable: bool | None = None
     since: float | None = None
     checked: float | None = None
-    held_back: int = 0
 
     def observe(self, ok: bool, now: float) -> bool:
         """Record a probe's answer at ``now``; whether it changed the state."""

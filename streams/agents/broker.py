@@ -33,6 +33,7 @@ class BrokerWatch(Service):
         self.w = wiring
         self.reach: Reachability = wiring.kafka
         self.repeats = RepeatFilter(window_s=self.report_every_s)
+        self.held_back = 0  # log records held back during the current outage
         super().__init__(**kwargs)
 
     async def on_start(self) -> None:
@@ -69,25 +70,25 @@ class BrokerWatch(Service):
             await client.close()
 
     def _changed(self, servers: str, was_down: bool) -> None:
-        state = self.reach
         held = self.repeats.take()
-        if state.down:
-            state.held_back = held
-            log.warning("Kafka at %s is unreachable: webhooks get 503 until it answers again; "
-                        "the stages carry on where they stopped once it does", servers)
+        if self.reach.down:
+            self.held_back = held
+            log.warning("Kafka at %s is unreachable: webhooks are kept on disk until it answers "
+                        "again (503 without a spool); the stages carry on where they stopped "
+                        "once it does", servers)
         elif was_down:
             log.warning("Kafka at %s answers again (%d repeated client errors during the "
-                        "outage were not logged)", servers, state.held_back + held)
-            state.held_back = 0
+                        "outage were not logged)", servers, self.held_back + held)
+            self.held_back = 0
 
     def _report(self, servers: str, now: float) -> None:
         held = self.repeats.take()
         state = self.reach
         if state.down:
-            state.held_back += held
+            self.held_back += held
             log.warning("Kafka at %s still unreachable after %.0f s (%d repeated client "
                         "errors not logged)", servers, now - (state.since or now),
-                        state.held_back)
+                        self.held_back)
         elif held:
             log.warning("%d repeated Kafka client warnings were not logged in the last "
                         "%.0f s", held, self.report_every_s)

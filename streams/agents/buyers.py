@@ -36,7 +36,7 @@ def register(w: Wiring) -> None:
                     windows[buyer] = new_state  # changed nothing: no changelog record
                 for alert in alerts:
                     if alert.get("suppressed"):  # an allow-list entry: recorded, not raised
-                        await w.publish_suppressed(alert, buyer)
+                        await w.publish_suppressed(alert)
                     else:
                         await w.publish_alert(alert)
                 await route_to_identities(w, identity_keys, event, new_state)

@@ -41,7 +41,7 @@ def register(w: Wiring) -> None:
                         suppress_group(alert, w.lists, t)
                 for alert in alerts:
                     if "suppressed" in alert:
-                        await w.publish_suppressed(alert, alert["buyer_ids"][0])
+                        await w.publish_suppressed(alert)
                     else:
                         await w.publish_alert(alert)
                 sweep_by_key(sweeper, state, ev.message.partition,

@@ -13,6 +13,17 @@ from streams.agents.wiring import Wiring
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 DEAD_LETTERED = "dead_lettered_"
+# counters without labels, kept in ``Wiring.stats``: (stat, metric, help)
+STAT_COUNTERS = (
+    ("duplicate_deliveries", "orderguard_duplicate_deliveries",
+     "Webhook deliveries dropped as seen before."),
+    ("ingest_not_acked", "orderguard_ingest_not_acked",
+     "Webhook deliveries Kafka did not acknowledge in time (spooled, or answered 503)."),
+    ("ingest_spooled", "orderguard_ingest_spooled",
+     "Webhook deliveries kept on disk while Kafka could not take them (answered 202)."),
+    ("spool_published", "orderguard_spool_published",
+     "Spooled deliveries published to Kafka since."),
+)
 
 
 class WorkerCollector:
@@ -40,16 +51,8 @@ class WorkerCollector:
                        "severity.", ["rule", "severity"], dict(w.alert_counts))
         yield _counter("orderguard_alerts_suppressed", "Alerts an allow-list entry suppressed, by "
                        "rule.", ["rule"], {(r,): n for r, n in w.suppressed_counts.items()})
-        yield _counter("orderguard_duplicate_deliveries", "Webhook deliveries dropped as seen "
-                       "before.", [], {(): w.stats["duplicate_deliveries"]})
-        yield _counter("orderguard_ingest_not_acked", "Webhook deliveries Kafka did not "
-                       "acknowledge in time (spooled, or answered 503).", [],
-                       {(): w.stats["ingest_not_acked"]})
-        yield _counter("orderguard_ingest_spooled", "Webhook deliveries kept on disk while Kafka "
-                       "could not take them (answered 202).", [],
-                       {(): w.stats["ingest_spooled"]})
-        yield _counter("orderguard_spool_published", "Spooled deliveries published to Kafka "
-                       "since.", [], {(): w.stats["spool_published"]})
+        for stat, name, doc in STAT_COUNTERS:
+            yield _counter(name, doc, [], {(): w.stats[stat]})
         if w.spool is not None:
             yield _gauge("orderguard_spool_bytes", "Bytes of deliveries waiting on disk for "
                          "Kafka.", w.spool.size())

@@ -32,13 +32,17 @@ JSON_HEADERS = [("content-type", b"application/json")]
 def delivery_record(outcome: Outcome) -> tuple[bytes, bytes]:
     """The key and value of a webhook delivery on the deliveries topic."""
     value = orjson.dumps({"keys": outcome.dedupe_keys, "events": outcome.events})
-    return (outcome.dedupe_keys[0] if outcome.dedupe_keys else "").encode(), value
+    return _delivery_key(outcome.dedupe_keys), value
 
 
 def spooled_key(value: bytes) -> bytes:
     """The key of a delivery kept in the spool (``streams.spool``) as its value alone."""
-    keys = orjson.loads(value).get("keys") or [""]
-    return str(keys[0]).encode()
+    return _delivery_key(orjson.loads(value).get("keys"))
+
+
+def _delivery_key(keys: Any) -> bytes:
+    """A delivery's Kafka key: its first dedupe key, so that redeliveries meet."""
+    return (str(keys[0]) if keys else "").encode()
 
 
 class Wiring:
@@ -119,11 +123,15 @@ class Wiring:
             key=alert["buyer_ids"][0].encode(), value=orjson.dumps(alert), headers=JSON_HEADERS
         )
 
-    async def publish_suppressed(self, alert: dict[str, Any], buyer: str) -> None:
-        """Record an alert an allow-list entry suppressed on ``orderguard.suppressed``."""
+    async def publish_suppressed(self, alert: dict[str, Any]) -> None:
+        """Record an alert an allow-list entry suppressed on ``orderguard.suppressed``.
+
+        Keyed by its first buyer, as :meth:`publish_alert` keys the alerts it raises.
+        """
         self.suppressed_counts[alert["rule_id"]] += 1
-        await self.suppressed.send(key=buyer.encode(), value=orjson.dumps(alert),
-                                   headers=JSON_HEADERS)
+        await self.suppressed.send(
+            key=alert["buyer_ids"][0].encode(), value=orjson.dumps(alert), headers=JSON_HEADERS
+        )
 
     @contextlib.asynccontextmanager
     async def guarded(self, ev: Any, stage: str) -> AsyncIterator[None]:

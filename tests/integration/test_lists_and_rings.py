@@ -64,20 +64,28 @@ def test_an_allow_listed_buyer_raises_no_alert_and_the_suppression_is_recorded(
     assert ("nonpayment_burst", "wholesale account") in rows
 
 
-def test_a_ring_of_accounts_sharing_a_phone_alerts_each_account_listing_every_account(
-    broker, worker, run_id
-):
-    ring = [f"ring{n}-{run_id}" for n in range(4)]
-    # a phone and streets of this run's own: earlier runs on the same broker stay unlinked
+def _phone_ring(run_id: str, prefix: str) -> tuple[list[str], str, list[dict]]:
+    """Four accounts sharing a phone, each below the single-buyer limits: ids, phone, events.
+
+    The phone and streets are this run's own: earlier runs on the same broker stay unlinked.
+    """
+    ring = [f"{prefix}{n}-{run_id}" for n in range(4)]
     phone = f"+86 138 {int(run_id[:8], 16) % 10**8:08d}"
     events = []
-    for n, buyer in enumerate(ring):  # each account alone stays below the single-buyer limit
+    for n, buyer in enumerate(ring):
         for k in range(2 if n < 2 else 1):
             events += unpaid_order(buyer, T0 + timedelta(hours=5 * n + k), f"{run_id}-{n}", k,
                                    shipping={"name": f"Name {n}", "phone": phone,
                                              "country": "CN", "postal_code": "310000",
                                              "city": "Hangzhou",
                                              "address1": f"{n} {run_id} Wensan Rd"})
+    return ring, phone, events
+
+
+def test_a_ring_of_accounts_sharing_a_phone_alerts_each_account_listing_every_account(
+    broker, worker, run_id
+):
+    ring, phone, events = _phone_ring(run_id, "ring")
     assert post(worker.url, events)[0] == 202
 
     def each_account_alerted(found):
@@ -99,25 +107,10 @@ def test_a_ring_of_accounts_sharing_a_phone_alerts_each_account_listing_every_ac
         assert phone[-8:] not in ring_alert["explanation"]  # the number is not spread around
 
 
-def _phone_ring(run_id: str, prefix: str) -> tuple[list[str], list[dict]]:
-    """Four accounts sharing a phone of this run's own, each below the single-buyer limits."""
-    ring = [f"{prefix}{n}-{run_id}" for n in range(4)]
-    phone = f"+86 139 {int(run_id[:8], 16) % 10**8:08d}"
-    events = []
-    for n, buyer in enumerate(ring):
-        for k in range(2 if n < 2 else 1):
-            events += unpaid_order(buyer, T0 + timedelta(hours=5 * n + k), f"{run_id}-{n}", k,
-                                   shipping={"name": f"Name {n}", "phone": phone,
-                                             "country": "CN", "postal_code": "310000",
-                                             "city": "Hangzhou",
-                                             "address1": f"{n} {run_id} Wenyi Rd"})
-    return ring, events
-
-
 def test_a_ring_whose_accounts_are_all_allow_listed_is_suppressed_as_replay_suppresses_it(
     broker, worker, run_id, tmp_path
 ):
-    ring, events = _phone_ring(run_id, "ok-ring")
+    ring, _, events = _phone_ring(run_id, "ok-ring")
     before = list_entries(worker)
     for buyer in ring:
         cli(worker, "block", "add", buyer, "--allow", "--reason", "one family's shop accounts")
