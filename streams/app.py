@@ -20,6 +20,7 @@ def create_app(settings: Settings) -> faust.App:
         broker,
         buyers,
         bytestore,
+        consumer,
         deliveries,
         identities,
         lists,
@@ -56,6 +57,7 @@ def create_app(settings: Settings) -> faust.App:
         web_in_thread=False,
         logging_config=None,
     )
+    consumer.install(app)  # before the wiring declares topics (they reach the transport)
     wiring = Wiring(app, settings, load_rules(settings.rules), load_linking_file(settings.rules))
     lists.register(wiring)
     broker.register(wiring)
