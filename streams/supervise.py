@@ -39,6 +39,8 @@ class WorkerFailed(OrderguardError):  # noqa: N818
 class WorkerProcess:
     """``orderguard worker`` in a subprocess with its own environment and log file."""
 
+    command: tuple[str, ...] = ("-m", "streams.cli", "worker", "--loglevel", "info")
+
     def __init__(self, env: dict[str, str], log_path: Path, web_port: int) -> None:
         self.env = {**os.environ, **env, "ORDERGUARD_WEB_PORT": str(web_port)}
         self.log_path = log_path
@@ -50,7 +52,7 @@ class WorkerProcess:
         """Start the process (returns at once; see :meth:`wait_ready`)."""
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
+            [sys.executable, *self.command],
             env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True, preexec_fn=stop_with_parent,
         )
