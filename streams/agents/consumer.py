@@ -7,11 +7,11 @@ already delivers stream messages into the agents' queues, and the last step thro
 away, unprocessed and unacknowledged. They are fetched again only if the seek moves the
 fetcher back to them, and it does not on a partition without a committed offset (aiokafka
 seeks only to an offset above 0): the worker goes on from the next message, and the
-partition's committed offset stops moving for good, as faust commits a partition only up to its
-first unacknowledged offset. Seen with two workers of a new app id starting while events
-wait (BENCHMARKS.md, "Two workers joining mid catch-up"): the stages kept processing, but the
-group's lag never went down, and a restart would have read everything since the stuck offset
-again.
+partition's committed offset stops moving for good, as faust commits a partition only up
+to its first unacknowledged offset. Seen with two workers of a new app id starting while
+events wait (BENCHMARKS.md, "Two workers joining mid catch-up"): the stages kept
+processing, but the group's lag never went down, and a restart would have read everything
+since the stuck offset again.
 
 :class:`Consumer` closes both ends: its seek first stops the flow (the recovery resumes it
 once the queues are emptied, as it already does), so nothing is delivered in between, and a
