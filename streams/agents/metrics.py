@@ -21,6 +21,8 @@ STAT_COUNTERS = (
      "Webhook deliveries Kafka did not acknowledge in time (spooled, or answered 503)."),
     ("ingest_spooled", "orderguard_ingest_spooled",
      "Webhook deliveries kept on disk while Kafka could not take them (answered 202)."),
+    ("ingest_spool_full", "orderguard_ingest_spool_full",
+     "Webhook deliveries answered 503 because the spool on disk was full."),
     ("spool_published", "orderguard_spool_published",
      "Spooled deliveries published to Kafka since."),
 )

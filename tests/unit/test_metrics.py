@@ -21,7 +21,8 @@ def _worker(**overrides):
     w = SimpleNamespace(
         webhooks=Counter({("shopify", 202): 5, ("other", 404): 1}),
         processed=Counter({"orders": 7, "buyers": 4}),
-        stats=Counter({"dead_lettered_orders": 2, "duplicate_deliveries": 3}),
+        stats=Counter({"dead_lettered_orders": 2, "duplicate_deliveries": 3,
+                       "ingest_spool_full": 4}),
         alert_counts=Counter({("cancel_churn", "high"): 1, ("order_flood", "medium"): 2}),
         suppressed_counts=Counter({"cancel_churn": 1}),
         sink=SimpleNamespace(stored_events=9, stored_alerts=1, skipped=0),
@@ -51,6 +52,7 @@ def test_every_counter_and_gauge_is_exposed_with_its_labels():
     assert got[("orderguard_duplicate_deliveries_total", ())] == 3
     assert got[("orderguard_ingest_not_acked_total", ())] == 0
     assert got[("orderguard_ingest_spooled_total", ())] == 0
+    assert got[("orderguard_ingest_spool_full_total", ())] == 4
     assert got[("orderguard_sink_records_total", (("kind", "events"),))] == 9
     assert got[("orderguard_kafka_up", ())] == 0
     assert got[("orderguard_kafka_since_timestamp_seconds", ())] == 1_790_000_000
