@@ -20,16 +20,15 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import TopicPartition
 
 from analytics.client import query_worker
-from bench.bench_pipeline import BOOTSTRAP, _events
+from bench.bench_pipeline import BOOTSTRAP, _events, app_workers
 from streams import topics
+from streams.lag import partition_offsets
 from streams.producer import produce
 from streams.supervise import WorkerProcess
 
@@ -48,43 +47,30 @@ class PlainConsumerWorker(WorkerProcess):
                      "from streams.cli import main; main()")
 
 
-def _offsets(app_id: str) -> dict[TopicPartition, tuple[int | None, int]]:
-    """Each partition of the detection stages' topics: the app's committed offset, the end."""
-    consumer = KafkaConsumer(bootstrap_servers=BOOTSTRAP, group_id=app_id,
-                             enable_auto_commit=False)
-    try:
-        parts = [TopicPartition(t, p)
-                 for t in (topics.EVENTS, topics.buyer_events(app_id),
-                           topics.identity_events(app_id))
-                 for p in sorted(consumer.partitions_for_topic(t) or ())]
-        ends = consumer.end_offsets(parts)
-        return {tp: (consumer.committed(tp), ends[tp]) for tp in parts}
-    finally:
-        consumer.close()
-
-
 def _follow(app_id: str, worker: WorkerProcess) -> tuple[str, float, str]:
     """``done``, ``stuck`` or ``slow``; seconds; the stuck partitions, if any.
 
     Meanwhile asks the first worker how many events it stored, every 2 s, as a dashboard
     would (and as ``bench_pipeline`` does): its SQL endpoint runs on the worker's event loop.
     """
+    names = (topics.EVENTS, topics.buyer_events(app_id), topics.identity_events(app_id))
     started = time.monotonic()
     moved: dict[TopicPartition, tuple[int | None, float]] = {}
     while time.monotonic() - started < DEADLINE_S:
         query_worker(worker.url, "SELECT count(*) FROM events")
         now = time.monotonic()
-        offsets = _offsets(app_id)
-        behind = {tp: o for tp, o in offsets.items() if (o[0] or 0) < o[1]}
-        if offsets and not behind:
+        parts = [p for found in partition_offsets(BOOTSTRAP, app_id, names).values()
+                 for p in found]
+        behind = [p for p in parts if p.behind]
+        if parts and not behind:
             return "done", now - started, ""
         stuck = []
-        for tp, (committed, end) in behind.items():
-            last = moved.get(tp)
-            if last is None or last[0] != committed:
-                moved[tp] = (committed, now)
+        for p in behind:
+            last = moved.get(p.tp)
+            if last is None or last[0] != p.committed:
+                moved[p.tp] = (p.committed, now)
             elif now - last[1] > STUCK_S:
-                stuck.append(f"{tp.topic}[{tp.partition}] at {committed} of {end}")
+                stuck.append(f"{p.tp.topic}[{p.tp.partition}] at {p.committed} of {p.end}")
         if stuck:
             return "stuck", now - started, "; ".join(stuck)
         time.sleep(2)
@@ -94,22 +80,12 @@ def _follow(app_id: str, worker: WorkerProcess) -> tuple[str, float, str]:
 def _try(worker_cls: type[WorkerProcess], n: int) -> tuple[str, float, str]:
     tag = uuid.uuid4().hex[:8]
     produce(BOOTSTRAP, _events(n, tag))
-    work = Path(tempfile.mkdtemp())
-    app_id = f"bench-join-{tag}"
-    env = {"ORDERGUARD_KAFKA": BOOTSTRAP, "ORDERGUARD_APP_ID": app_id,
-           "ORDERGUARD_DUCKDB": str(work / "og.duckdb"), "ORDERGUARD_STANDBY_REPLICAS": "0"}
-    running = []
-    try:
-        for i in range(2):
-            worker = worker_cls({**env, "ORDERGUARD_DATA_DIR": str(work / f"d{i}")},
-                                work / f"worker{i}.log", 6299 + i)
-            running.append(worker.start())
-            worker.wait_ready(need_store=i == 0)
-        return _follow(app_id, running[0])
-    finally:
-        for worker in running:
-            worker.stop()
-        shutil.rmtree(work, ignore_errors=True)
+    workers = app_workers(2, {"ORDERGUARD_STANDBY_REPLICAS": "0"}, f"bench-join-{tag}",
+                          worker_cls)
+    with workers as (app_id, work, running):
+        outcome = _follow(app_id, running[0])
+    shutil.rmtree(work, ignore_errors=True)  # a try that failed keeps its logs
+    return outcome
 
 
 def run(tries: int = 6) -> dict[str, list[str]]:

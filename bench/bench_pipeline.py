@@ -22,6 +22,8 @@ import os
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -84,25 +86,40 @@ def replay_seconds(values: list[bytes]) -> float:
     return time.perf_counter() - started
 
 
+@contextmanager
+def app_workers(count: int, extra: dict[str, str], app_id: str | None = None,
+                worker_cls: type[WorkerProcess] = WorkerProcess
+                ) -> Iterator[tuple[str, Path, list[WorkerProcess]]]:
+    """``count`` workers of a new app id, each ready, stopped on the way out: the app id,
+    their folder (store, data directories, logs) and the workers.
+
+    The first holds the DuckDB store (one writer), started alone so that it gets it; the
+    others' sinks stand by.
+    """
+    work = Path(tempfile.mkdtemp())
+    app_id = app_id or f"bench-{uuid.uuid4().hex[:8]}"
+    env = {"ORDERGUARD_KAFKA": BOOTSTRAP, "ORDERGUARD_APP_ID": app_id,
+           "ORDERGUARD_DUCKDB": str(work / "og.duckdb"), **extra}
+    running: list[WorkerProcess] = []
+    try:
+        for i in range(count):
+            worker = worker_cls({**env, "ORDERGUARD_DATA_DIR": str(work / f"d{i}")},
+                                work / f"worker{i}.log", 6199 + i)
+            running.append(worker.start())
+            worker.wait_ready(need_store=i == 0)
+        yield app_id, work, running
+    finally:
+        for worker in running:
+            worker.stop()
+
+
 def _timed(events: list[dict], tag: str, workers: int, **extra: str) -> tuple[float, float, int]:
     """Produce ``events`` (ids starting with ``tag``) to ``workers`` workers of a new app id:
     seconds until stored, until detected, and the messages written to the app's own topics
     meanwhile."""
     distinct = len({e["event_id"] for e in events})
-    work = Path(tempfile.mkdtemp())
-    app_id = f"bench-{uuid.uuid4().hex[:8]}"
-    env = {"ORDERGUARD_KAFKA": BOOTSTRAP, "ORDERGUARD_APP_ID": app_id,
-           "ORDERGUARD_DUCKDB": str(work / "og.duckdb"), **extra}
-    # the first holds the DuckDB store (one writer), started alone so that it gets it; the
-    # others' sinks stand by
-    running: list[WorkerProcess] = []
-    detection = (topics.EVENTS, topics.buyer_events(app_id), topics.identity_events(app_id))
-    try:
-        for i in range(workers):
-            worker = WorkerProcess({**env, "ORDERGUARD_DATA_DIR": str(work / f"d{i}")},
-                                   work / f"worker{i}.log", 6199 + i)
-            running.append(worker.start())
-            worker.wait_ready(need_store=i == 0)
+    with app_workers(workers, extra) as (app_id, _, running):
+        detection = (topics.EVENTS, topics.buyer_events(app_id), topics.identity_events(app_id))
         # let the workers catch up with whatever the topic already holds before timing
         # (and finish sharing out the partitions)
         _settle(running[0], "SELECT count(*) FROM events")
@@ -117,9 +134,6 @@ def _timed(events: list[dict], tag: str, workers: int, **extra: str) -> tuple[fl
         _wait_no_lag(app_id, detection)
         detection_s = time.perf_counter() - started
         return pipeline_s, detection_s, _written(app_id) - written_before
-    finally:
-        for worker in running:
-            worker.stop()
 
 
 def run(n: int = 20_000) -> list[dict]:

@@ -31,33 +31,68 @@ class TopicLag:
     exists: bool
 
 
-def topic_lags(bootstrap: str, group: str, names: Iterable[str]) -> list[TopicLag]:
-    """The lag of ``group`` on each of ``names``, in that order.
+@dataclass(frozen=True)
+class PartitionOffsets:
+    """Where a group stands on one partition of a topic.
 
-    The consumer used here never subscribes, so it reads the group's offsets without joining
-    the group (a running worker is not disturbed).
+    Attributes:
+        tp: the partition.
+        committed: the group's committed offset; ``None`` if it never committed one.
+        start: the first offset the log still holds.
+        end: the offset the next message will get.
+
+    """
+
+    tp: TopicPartition
+    committed: int | None
+    start: int
+    end: int
+
+    @property
+    def behind(self) -> int:
+        """Messages past the committed offset (from the start of the log if none)."""
+        return max(0, self.end - (self.start if self.committed is None else self.committed))
+
+
+def partition_offsets(
+    bootstrap: str, group: str, names: Iterable[str]
+) -> dict[str, list[PartitionOffsets]]:
+    """Each partition of each of ``names``, with ``group``'s committed offset on it.
+
+    A topic that does not exist has no partitions. The consumer used here never subscribes,
+    so it reads the group's offsets without joining the group (a running worker is not
+    disturbed).
     """
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
                              enable_auto_commit=False, bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS)
     try:
-        found = []
+        found: dict[str, list[PartitionOffsets]] = {}
         for topic in names:
             partitions = [TopicPartition(topic, p)
                           for p in sorted(consumer.partitions_for_topic(topic) or ())]
             if not partitions:
-                found.append(TopicLag(topic, 0, committed=False, exists=False))
+                found[topic] = []
                 continue
             ends = consumer.end_offsets(partitions)
             starts = consumer.beginning_offsets(partitions)
-            behind, committed = 0, False
-            for tp in partitions:
-                offset = consumer.committed(tp)
-                committed = committed or offset is not None
-                behind += max(0, ends[tp] - (starts[tp] if offset is None else offset))
-            found.append(TopicLag(topic, behind, committed=committed, exists=True))
+            found[topic] = [PartitionOffsets(tp, consumer.committed(tp), starts[tp], ends[tp])
+                            for tp in partitions]
         return found
     finally:
         consumer.close()
+
+
+def topic_lags(bootstrap: str, group: str, names: Iterable[str]) -> list[TopicLag]:
+    """The lag of ``group`` on each of ``names``, in that order."""
+    names = list(names)
+    offsets = partition_offsets(bootstrap, group, names)
+    found = []
+    for topic in names:
+        parts = offsets[topic]
+        committed = any(part.committed is not None for part in parts)
+        found.append(TopicLag(topic, sum(part.behind for part in parts), committed=committed,
+                              exists=bool(parts)))
+    return found
 
 
 def group_lag(bootstrap: str, group: str, names: Iterable[str]) -> int:
