@@ -19,11 +19,20 @@ stream partition without a committed offset is sought to its first offset, where
 worker's ``consumer_auto_offset_reset="earliest"`` starts it, so what was thrown away is
 fetched again. Messages the worker had processed before the rebalance may come again, as
 after any rebalance; the stages drop redeliveries.
+
+:class:`ConsumerThread` mends the worker's stop while Kafka is down. aiokafka (0.14) closes
+its fetcher by cancelling each fetch in flight and awaiting it; a fetch that failed against
+the unreachable broker is then asleep in its retry backoff, outside the part of it that
+takes cancelling quietly, so the close raises ``CancelledError``. The consumer's thread
+died of it before telling faust it had stopped, and faust waited out its 60 s for the
+thread before the worker could exit, logging the traceback a word per line on the way.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
+from typing import Any
 
 import faust
 from faust.transport.drivers import aiokafka as driver
@@ -32,6 +41,9 @@ from faust.types import TP
 
 class Consumer(driver.Consumer):
     """faust's aiokafka consumer; its seek after a rebalance loses no message."""
+
+    def _new_consumer_thread(self) -> ConsumerThread:
+        return ConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
     async def perform_seek(self) -> None:
         """Stop the flow, then seek every stream partition to where it resumes."""
@@ -51,6 +63,32 @@ class Consumer(driver.Consumer):
             for tp, offset in (await self.earliest_offsets(*fresh)).items():
                 await self._seek(tp, offset)
         return committed
+
+
+class ConsumerThread(driver.AIOKafkaConsumerThread):
+    """faust's aiokafka consumer thread; it stops at once, Kafka up or down."""
+
+    async def on_thread_stop(self) -> None:
+        """Stop the consumer; a fetch cancelled in its retry backoff does not end the stop."""
+        try:
+            await super().on_thread_stop()
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is None or task.cancelling():
+                raise  # the thread itself is being cancelled, not a fetch
+            await finish_close(self._consumer)
+
+
+async def finish_close(consumer: Any) -> None:
+    """Finish ``AIOKafkaConsumer.stop`` after its fetcher's close raised.
+
+    Ends the fetches still in flight, then closes the client and its connections.
+    """
+    fetches = list(consumer._fetcher._pending_tasks)
+    for fetch in fetches:
+        fetch.cancel()
+    await asyncio.gather(*fetches, return_exceptions=True)
+    await consumer._client.close()
 
 
 class Transport(driver.Transport):

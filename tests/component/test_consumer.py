@@ -15,7 +15,7 @@ import pytest
 from faust.types import TP
 
 from streams import topics
-from streams.agents.consumer import Consumer
+from streams.agents.consumer import Consumer, ConsumerThread
 from streams.settings import Settings
 
 # Once a faust consumer was created in this process, compiling a large module fails in Python
@@ -57,6 +57,7 @@ def app():
 
 def test_the_worker_consumes_with_this_consumer(app):
     assert type(app.consumer) is Consumer
+    assert type(app.consumer._thread) is ConsumerThread  # its stop with Kafka down
 
 
 def test_a_stream_partition_without_a_committed_offset_is_sought_to_its_first_offset(app):

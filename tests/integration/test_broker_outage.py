@@ -158,3 +158,22 @@ def test_with_the_spool_off_webhooks_get_a_quick_503_and_nothing_is_lost(
         _stored_once(worker, run_id, buyer, 8)
     finally:
         worker.stop()
+
+
+def test_a_worker_told_to_stop_while_kafka_is_down_exits_at_once(own_broker, tmp_path, run_id):
+    worker = start_worker(own_broker[0], tmp_path / "w", f"og-stop-{run_id}")
+    try:
+        stopped_at = _outage(own_broker[1], worker)
+        time.sleep(3)  # the consumer's fetches fail and back off, as in any outage
+        started = time.monotonic()
+        worker.stop(timeout_s=50)
+        took = time.monotonic() - started
+    finally:
+        worker.kill()
+    log = _lines(worker.log_path)[stopped_at:]
+    # aiokafka's fetcher close raised CancelledError from a fetch in its retry backoff: the
+    # consumer thread died and faust waited 60 s for it (then the stop above gave up)
+    assert took < 15, f"stop took {took:.1f}s"
+    assert worker.proc is not None and worker.proc.returncode == 0, "\n".join(log[-40:])
+    assert not [line for line in log if "Error while stopping child" in line
+                or "Exception in thread" in line], "\n".join(log[-40:])
