@@ -8,8 +8,10 @@ The baseline decodes the same JSON Lines with orjson and does nothing else, so t
 the share of raw parsing speed that detection keeps. A further row times what every event
 goes through before any rule: decoding, validation and the orders stage (dedupe, status,
 buyer resolution), the floor under the replay's cost in this interpreter. Memory per buyer
-is the JSON size of each buyer's state after the run, and (in a further, untimed run) the
-largest size each buyer's state reached after any of its events.
+is the size of the record a worker's table keeps for each buyer's state
+(``streams.statecodec``) after the run, and (in a further, untimed run) the largest size
+each buyer's state reached after any of its events; with the same sizes as JSON, as the
+tables wrote states before.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import orjson
 import streams
 from bench.common import json_lines, report
 from schemas.event import validate_event
+from streams import statecodec
 from streams.backtest import detection
 from streams.core.linking import LinkedAccounts
 from streams.core.linking_rules import load_linking_file
@@ -127,17 +130,19 @@ def run(buyers: int = 20_000, days: int = 7) -> list[dict]:
     floor_s = min(_orders_stage(lines) for _ in range(3))
     report("decode + validate + orders stage", len(lines), floor_s, "orjson.loads only",
            decode_s)
-    _sizes("state per buyer, end of run",
-           [len(orjson.dumps(state)) for state in runs[0][1].buyers.values()])
-    _sizes("state per buyer, largest in run", list(_peaks(lines).values()))
+    states = runs[0][1].buyers.values()
+    peaks = _peaks(lines)
+    for codec, dumps in (("stored", statecodec.dumps), ("as JSON", orjson.dumps)):
+        _sizes(f"state per buyer, end of run, {codec}", [len(dumps(s)) for s in states])
+        _sizes(f"state per buyer, largest in run, {codec}", list(peaks[codec].values()))
     return [result]
 
 
-def _peaks(lines: list[bytes]) -> dict[str, int]:
-    """The largest JSON size each buyer's state reaches after one of its events."""
+def _peaks(lines: list[bytes]) -> dict[str, dict[str, int]]:
+    """The largest size each buyer's state reaches after one of its events, stored and as JSON."""
     engine = detection(None)
-    buyers, orders, dumps = engine.buyers, engine.orders, orjson.dumps
-    peaks: dict[str, int] = {}
+    buyers, orders = engine.buyers, engine.orders
+    peaks: dict[str, dict[str, int]] = {"stored": {}, "as JSON": {}}
     for line in lines:
         event = validate_event(orjson.loads(line))
         engine.feed(event)
@@ -145,9 +150,10 @@ def _peaks(lines: list[bytes]) -> dict[str, int]:
         buyer = event.get("buyer_id") or (order or {}).get("b")
         state = buyers.get(buyer) if buyer else None
         if state is not None:
-            size = len(dumps(state))
-            if size > peaks.get(buyer, 0):
-                peaks[buyer] = size
+            for size, kept in ((len(statecodec.dumps(state)), peaks["stored"]),
+                               (len(orjson.dumps(state)), peaks["as JSON"])):
+                if size > kept.get(buyer, 0):
+                    kept[buyer] = size
     return peaks
 
 
@@ -155,7 +161,7 @@ def _sizes(label: str, sizes: list[int]) -> None:
     sizes.sort()
     p99 = sizes[int(len(sizes) * 0.99)]
     over = sum(1 for size in sizes if size > 1024)
-    print(f"{label:<34} mean {statistics.mean(sizes):,.0f} B, p99 {p99:,} B, "
+    print(f"{label:<46} mean {statistics.mean(sizes):,.0f} B, p99 {p99:,} B, "
           f"max {sizes[-1]:,} B, {over:,} of {len(sizes):,} buyers over 1 KB", flush=True)
 
 

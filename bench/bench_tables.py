@@ -22,13 +22,14 @@ import orjson
 
 from bench.common import best_of, report
 from schemas.event import validate_event
+from streams import statecodec
 from streams.agents.bytestore import store_url
 from streams.backtest import detection
 from streams.core.linking import LinkedAccounts
 from streams.simulator import simulate
 
 SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json",
-                      value_serializer="json")
+                      value_serializer=statecodec.register())  # as the worker's tables
 STORES = ("memory", "bytes")
 
 

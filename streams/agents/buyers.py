@@ -15,13 +15,8 @@ from streams.core.sweep import Sweeper
 
 def register(w: Wiring) -> None:
     """Add the buyers agent, its window table and the buyer's identity keys."""
-    windows = w.app.Table(
-        "buyer-windows", default=None, schema=w.json_schema, partitions=w.settings.partitions,
-    )
-    identity_keys = w.app.Table(
-        "buyer-identity-keys", default=None, schema=w.json_schema,
-        partitions=w.settings.partitions,
-    )
+    windows = w.state_table("buyer-windows")
+    identity_keys = w.state_table("buyer-identity-keys")
 
     sweeper = Sweeper()
 

@@ -2,13 +2,14 @@
 
 Faust's ``memory://`` store keeps every value as Python objects: a buyer's window state of
 about 400 bytes of JSON costs kilobytes of dicts, lists and ints, for every buyer and order
-a worker holds. This store keeps the JSON bytes the table writes to its changelog anyway
-and decodes a value when an agent reads it (the agents read and write back one key per
-event). It recovers as ``memory://`` does, from the changelog at every start, but keeps
-the records' bytes as they come instead of decoding each.
+a worker holds. This store keeps the bytes the table writes to its changelog anyway (a
+state's MessagePack, ``streams.statecodec``) and decodes a value when an agent reads it
+(the agents read and write back one key per event). It recovers as ``memory://`` does,
+from the changelog at every start, but keeps the records' bytes as they come instead of
+decoding each.
 
 ``ORDERGUARD_TABLE_STORE=rocksdb`` keeps the tables in faust's rocksdb store instead (files
-that outlive the worker, see ``streams.tablefiles``), with the same JSON codec.
+that outlive the worker, see ``streams.tablefiles``), with the same codec.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from faust.stores import STORES, base, rocksdb
 from faust.types import TP, AppT, CollectionT, EventT
 from faust.utils.json import on_default
 from yarl import URL
+
+from streams import statecodec
 
 _JSON = orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z  # faust.utils.json's options
 
@@ -37,25 +40,25 @@ def store_url(name: str) -> str:
     return "orderguard-rocksdb://" if name == "rocksdb" else f"{name}://"
 
 
-class JsonCodec:
-    """Keys and values through orjson directly, as faust's json codec writes them.
+class StateCodec:
+    """Keys through orjson and values through ``streams.statecodec``, directly.
 
-    The tables' schema is faust's json codec: a recovered record and a value set here are
-    read alike, and a read and write back costs a tenth of what faust's serializer registry
-    adds around it.
+    The tables' schema writes keys with faust's json codec and values with
+    ``statecodec``'s: a recovered record and a value set here are read alike, and a read
+    and write back costs a tenth of what faust's serializer registry adds around it.
     """
 
     def _encode_key(self, key: Any) -> bytes:
         return orjson.dumps(key, default=on_default, option=_JSON)
 
     def _encode_value(self, value: Any) -> bytes | None:
-        return orjson.dumps(value, default=on_default, option=_JSON)
+        return statecodec.dumps(value)
 
     def _decode_key(self, key: bytes | None) -> Any:
         return None if key is None else orjson.loads(key)
 
     def _decode_value(self, value: bytes | None) -> Any:
-        return None if value is None else orjson.loads(value)
+        return None if value is None else statecodec.loads(value)
 
 
 # faust opens one RocksDB per table partition, each by default with a 2 GiB block cache of
@@ -69,8 +72,8 @@ ROCKSDB_OPTIONS = {
 }
 
 
-class RocksStore(JsonCodec, rocksdb.Store):
-    """faust's rocksdb store (files per table partition, kept across restarts), as JSON."""
+class RocksStore(StateCodec, rocksdb.Store):
+    """faust's rocksdb store (files per table partition, kept across restarts), our codec."""
 
     def __init__(
         self, url: str | URL, app: AppT, table: CollectionT,
@@ -81,7 +84,7 @@ class RocksStore(JsonCodec, rocksdb.Store):
                          options={**ROCKSDB_OPTIONS, **(options or {})}, **kwargs)
 
 
-class Store(JsonCodec, base.SerializedStore):  # type: ignore[type-arg]
+class Store(StateCodec, base.SerializedStore):  # type: ignore[type-arg]
     """Table storage: a dict of encoded keys to encoded values, by ``bytes://``."""
 
     def __post_init__(self) -> None:
@@ -96,9 +99,10 @@ class Store(JsonCodec, base.SerializedStore):  # type: ignore[type-arg]
         if value is None:
             self.data.pop(key, None)
         else:
-            # copies: orjson (faust's json codec) returns bytes that keep the whole 4 KiB
-            # buffer it wrote into; kept as they are, each value would cost that much
-            self.data[bytes(memoryview(key))] = bytes(memoryview(value))
+            # the key is copied: orjson (faust's json codec) returns bytes that keep the whole
+            # 4 KiB buffer it wrote into, kept as they are, each would cost that much; the
+            # value, statecodec's record, is a bytes object of its own length already
+            self.data[bytes(memoryview(key))] = value
 
     def _del(self, key: bytes) -> None:
         self.data.pop(key, None)

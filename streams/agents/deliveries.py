@@ -16,7 +16,7 @@ EVICT_EVERY = 1000
 
 def register(w: Wiring) -> None:
     """Add the deliveries agent and its delivery-key table."""
-    keys = w.app.Table("delivery-keys", default=None, schema=w.json_schema, partitions=1)
+    keys = w.state_table("delivery-keys", partitions=1)
 
     @w.app.agent(w.deliveries, name="deliveries", concurrency=1)
     async def deliveries(stream: Any) -> None:

@@ -22,9 +22,7 @@ from streams.core.sweep import Sweeper
 
 def register(w: Wiring) -> None:
     """Add the identities agent and its state table."""
-    state = w.app.Table(
-        "identity-state", default=None, schema=w.json_schema, partitions=w.settings.partitions,
-    )
+    state = w.state_table("identity-state")
     sweeper = Sweeper()
 
     @w.app.agent(w.identity_events, name="identities", concurrency=1)

@@ -16,9 +16,7 @@ from streams.core.sweep import Sweeper
 
 def register(w: Wiring) -> None:
     """Add the orders agent and its state table to the app."""
-    state = w.app.Table(
-        "order-state", default=None, schema=w.json_schema, partitions=w.settings.partitions,
-    )
+    state = w.state_table("order-state")
     sweeper = Sweeper()
 
     @w.app.agent(w.events, name="orders", concurrency=1)

@@ -13,7 +13,7 @@ import faust
 import orjson
 
 from schemas.event import kafka_key
-from streams import topics
+from streams import statecodec, topics
 from streams.adapters import Outcome
 from streams.brokerwatch import Reachability
 from streams.core.linking_rules import LinkingRules
@@ -69,10 +69,7 @@ class Wiring:
         self.alerts = app.topic(topics.ALERTS, **raw)
         self.deadletter = app.topic(topics.DEADLETTER, **raw)
         self.suppressed = app.topic(topics.SUPPRESSED, **raw)
-        # table keys and values: plain JSON (state is JSON-safe dicts from the pure core)
-        self.json_schema = faust.Schema(
-            key_type=str, value_type=None, key_serializer="json", value_serializer="json"
-        )
+        statecodec.register()  # the tables' value codec (state_table)
         self.stats: Counter[str] = Counter()
         # for /metrics (streams.agents.metrics): bumped per message, read when scraped
         self.processed: Counter[str] = Counter()  # by stage
@@ -88,6 +85,24 @@ class Wiring:
         self.spool = (Spool(settings.data_dir / f"spool-{settings.app_id}",
                             settings.spool_mb << 20) if settings.spool_mb else None)
         self.sink: Any = None  # the SinkService, when this worker runs one
+
+    def state_table(self, name: str, partitions: int | None = None) -> Any:
+        """A table of the pure core's states: keys in JSON, values in ``streams.statecodec``.
+
+        faust writes a table's changelog with the serializer it derives from the table's
+        value type (json, for untyped values), whatever the schema says, and sets the
+        schema's to it when ``app.Table`` adds the table and so makes its changelog topic.
+        The table is made here as ``app.Table`` makes it, with statecodec's codec set
+        before the topic exists, so that the records are written and read back with it.
+        """
+        schema = faust.Schema(key_type=str, value_type=None, key_serializer="json",
+                              value_serializer=statecodec.NAME)
+        table = self.app.conf.Table(
+            self.app, name=name, default=None, schema=schema, beacon=self.app.tables.beacon,
+            partitions=partitions or self.settings.partitions,
+        )
+        table.value_serializer = statecodec.NAME
+        return self.app.tables.add(table)
 
     async def publish_event(self, event: dict[str, Any]) -> None:
         """Send a canonical event to ``orderguard.events``, keyed per contract."""

@@ -9,12 +9,13 @@ import orjson
 import pytest
 from faust.types import TP
 
+from streams import statecodec
 from streams.agents.bytestore import RocksStore, store_url
 from streams.errors import ConfigError
 from streams.settings import Settings
 
 SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json",
-                      value_serializer="json")
+                      value_serializer=statecodec.register())
 STATE = {"w": 1791650580, "s": {"s-tm2": [20733, 8, 0, 0, 0, 0, 0, 0]}, "k": "JEoGiZsy"}
 
 
@@ -29,7 +30,7 @@ def rocks_store(datadir) -> RocksStore:
 def record(key, value, partition: int, offset: int, topic: str):
     message = SimpleNamespace(key=orjson.dumps(key), partition=partition, offset=offset,
                               tp=TP(topic, partition),
-                              value=None if value is None else orjson.dumps(value))
+                              value=None if value is None else statecodec.dumps(value))
     return SimpleNamespace(message=message)
 
 
@@ -56,8 +57,8 @@ def test_values_are_written_as_faust_writes_them_to_the_changelog(tmp_path):
     serializers = store.app.serializers
     for key, value in [("b-1", STATE), ("买家-7", {"t": "西湖区文三路12号", "n": [1, 2.5, None]})]:
         assert store._encode_key(key) == serializers.dumps_key(None, key, serializer="json")
-        assert store._encode_value(value) == serializers.dumps_value(None, value,
-                                                                    serializer="json")
+        assert store._encode_value(value) == serializers.dumps_value(
+            None, value, serializer=statecodec.NAME)
 
 
 def test_the_table_store_setting_takes_rocksdb_and_names_the_choices():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from analytics.client import query_worker
 from streams.supervise import WorkerProcess
 
 BOOTSTRAP = os.environ.get("ORDERGUARD_KAFKA", "localhost:9092")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _broker_answers() -> bool:
@@ -40,6 +42,33 @@ def broker() -> str:
             pytest.fail(f"no Kafka broker answers at {BOOTSTRAP} (ORDERGUARD_REQUIRE_KAFKA=1)")
         pytest.skip(f"no Kafka broker at {BOOTSTRAP}; run `make test` to start one")
     return BOOTSTRAP
+
+
+@pytest.fixture
+def own_broker(tmp_path: Path) -> Iterator[tuple[str, Callable[[str], None]]]:
+    """A single-node broker on free ports, with ``kafka("down")`` and ``kafka("up")``.
+
+    Empty, unlike the session's broker: a worker of a new app id has no earlier test's
+    events to read first.
+    """
+    home = tmp_path / "kafka"
+    home.mkdir()
+    jars = ROOT / ".kafka" / "libs"
+    if (jars / ".complete").exists():  # the session broker's jars; else kafka.sh fetches them
+        (home / "libs").symlink_to(jars)
+    port = free_port()
+    env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_CONTROLLER_PORT": str(free_port()),
+           "KAFKA_HOME": str(home)}
+
+    def kafka(command: str) -> None:
+        subprocess.run(["bash", str(ROOT / "tools" / "kafka" / "kafka.sh"), command], env=env,
+                       check=True, capture_output=True, timeout=300)
+
+    kafka("up")
+    try:
+        yield f"localhost:{port}", kafka
+    finally:
+        kafka("down")
 
 
 def free_port() -> int:

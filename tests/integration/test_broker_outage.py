@@ -2,45 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 import pytest
 
 from tests.factories import T0
-from tests.integration.conftest import free_port, sql, start_worker, wait_for
+from tests.integration.conftest import sql, start_worker, wait_for
 from tests.integration.helpers import nonpayer, post
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def own_broker(tmp_path: Path) -> Iterator[tuple[str, Callable[[str], None]]]:
-    """A single-node broker on free ports, with ``kafka("down")`` and ``kafka("up")``."""
-    home = tmp_path / "kafka"
-    home.mkdir()
-    jars = ROOT / ".kafka" / "libs"
-    if (jars / ".complete").exists():  # the session broker's jars; else kafka.sh fetches them
-        (home / "libs").symlink_to(jars)
-    port = free_port()
-    env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_CONTROLLER_PORT": str(free_port()),
-           "KAFKA_HOME": str(home)}
-
-    def kafka(command: str) -> None:
-        subprocess.run(["bash", str(ROOT / "tools" / "kafka" / "kafka.sh"), command], env=env,
-                       check=True, capture_output=True, timeout=300)
-
-    kafka("up")
-    try:
-        yield f"localhost:{port}", kafka
-    finally:
-        kafka("down")
 
 
 def _health(url: str) -> tuple[int, dict]:

@@ -9,6 +9,7 @@ import sys
 
 import orjson
 
+from streams import statecodec
 from streams.demo import namespace_ids
 from tests.factories import T0, make_event
 from tests.integration.conftest import sql, wait_for
@@ -286,7 +287,7 @@ def test_a_message_that_raises_nothing_writes_no_buyer_state(broker, worker, run
     deadline = time.monotonic() + 90
     try:
         while time.monotonic() < deadline and not any(s and s.get("w") for s in states):
-            states += [orjson.loads(r.value) for r in consumer
+            states += [statecodec.loads(r.value) for r in consumer
                        if r.key and orjson.loads(r.key) == buyer and r.value]
     finally:
         consumer.close()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import orjson
 from kafka import KafkaConsumer, KafkaProducer
 
+from streams import statecodec
 from streams.agents.sweeping import partition_of
 from streams.core.linking import identity_keys
 from streams.topics import EVENTS
@@ -73,7 +74,8 @@ def _changelogs(
             for record in consumer:
                 key = (record.topic, orjson.loads(record.key) if record.key else None)
                 if key in seen:
-                    seen[key].append(None if record.value is None else orjson.loads(record.value))
+                    value = record.value
+                    seen[key].append(None if value is None else statecodec.loads(value))
             if all(values and (values[-1] is None or not doomed)
                    for (_, k), values in seen.items() if k in doomed or not doomed):
                 break
