@@ -4,8 +4,8 @@ The stages' states are JSON-shaped (dicts, lists, strings, ints), and the tables
 write them as JSON. MessagePack writes the same values in about two thirds of the bytes
 (ints in binary, no quotes or separators), and ``ormsgpack`` encodes and decodes them a
 little faster than orjson does JSON: every changelog record, every value the bytes store
-keeps in memory and every RocksDB value is that much smaller (BENCHMARKS.md, "State per
-buyer"). A state decodes to the same Python values either way.
+keeps in memory and every RocksDB value is that much smaller (BENCHMARKS.md, "Table states
+as MessagePack"). A state decodes to the same Python values either way.
 
 A record starts with :data:`MARK` (``0xc1``, the one byte MessagePack never uses, and no
 JSON text starts with it), then the MessagePack. A record without it is JSON, as every

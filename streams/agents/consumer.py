@@ -82,7 +82,9 @@ class ConsumerThread(driver.AIOKafkaConsumerThread):
 async def finish_close(consumer: Any) -> None:
     """Finish ``AIOKafkaConsumer.stop`` after its fetcher's close raised.
 
-    Ends the fetches still in flight, then closes the client and its connections.
+    Ends the fetches still in flight, then closes the client and its connections: the rest
+    of aiokafka 0.14's stop, through its private attributes (pyproject.toml keeps aiokafka
+    below 0.15).
     """
     fetches = list(consumer._fetcher._pending_tasks)
     for fetch in fetches:
