@@ -36,7 +36,7 @@ demo: $(CORE)  ## run the pipeline on a simulated marketplace day (starts a loca
 	tools/with-kafka.sh $(BIN)/orderguard demo $(DEMO_ARGS)
 
 test: $(CORE)  ## unit, component and integration tests against a real broker
-	ORDERGUARD_REQUIRE_KAFKA=1 $(REQUIRE_NATIVE) tools/with-kafka.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	ORDERGUARD_REQUIRE_KAFKA=1 ORDERGUARD_KAFKA_SCRATCH=1 $(REQUIRE_NATIVE) tools/with-kafka.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-unit: $(CORE)  ## tests that need no broker
 	$(REQUIRE_NATIVE) $(BIN)/python -m pytest tests/unit tests/component $(PYTEST_ARGS)

@@ -57,8 +57,9 @@ def own_broker(tmp_path: Path) -> Iterator[tuple[str, Callable[[str], None]]]:
     if (jars / ".complete").exists():  # the session broker's jars; else kafka.sh fetches them
         (home / "libs").symlink_to(jars)
     port = free_port()
+    # its own data too: make test's broker may have exported KAFKA_DATA (tools/with-kafka.sh)
     env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_CONTROLLER_PORT": str(free_port()),
-           "KAFKA_HOME": str(home)}
+           "KAFKA_HOME": str(home), "KAFKA_DATA": str(home / "data")}
 
     def kafka(command: str) -> None:
         subprocess.run(["bash", str(ROOT / "tools" / "kafka" / "kafka.sh"), command], env=env,

@@ -6,7 +6,8 @@
 #   tools/kafka/kafka.sh status  say whether a broker answers
 #
 # Settings (environment): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
-# KAFKA_HOME (.kafka in the repository: jars, data, logs, pid), KAFKA_START_TIMEOUT (120 s).
+# KAFKA_HOME (.kafka in the repository: jars, data, logs, pid), KAFKA_DATA (the topics' data;
+# $KAFKA_HOME/data), KAFKA_START_TIMEOUT (120 s).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,6 +15,7 @@ root="$(cd "$here/../.." && pwd)"
 port="${KAFKA_PORT:-9092}"
 cport="${KAFKA_CONTROLLER_PORT:-9093}"
 home="${KAFKA_HOME:-$root/.kafka}"
+data="${KAFKA_DATA:-$home/data}"
 timeout="${KAFKA_START_TIMEOUT:-120}"
 libs="$home/libs"
 pidfile="$home/kafka.pid"
@@ -33,7 +35,7 @@ fetch_jars() {
 }
 
 write_config() {
-  mkdir -p "$home/data"
+  mkdir -p "$data"
   cat > "$home/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
@@ -43,7 +45,7 @@ advertised.listeners=PLAINTEXT://localhost:$port
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$home/data
+log.dirs=$data
 num.partitions=4
 offsets.topic.replication.factor=1
 offsets.topic.num.partitions=4
@@ -81,7 +83,7 @@ up() {
   command -v java >/dev/null || { echo "kafka: java 17+ is required" >&2; exit 1; }
   fetch_jars
   write_config
-  if [ ! -f "$home/data/meta.properties" ]; then
+  if [ ! -f "$data/meta.properties" ]; then
     java_run kafka.tools.StorageTool format --standalone -t "$(java_run kafka.tools.StorageTool random-uuid)" \
       -c "$home/server.properties" --ignore-formatted >/dev/null
   fi
