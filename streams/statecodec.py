@@ -28,7 +28,6 @@ from faust.utils.json import on_default
 
 NAME = "ogstate"
 MARK = b"\xc1"
-_MARK = MARK[0]
 # keys other than strings are kept as they are (JSON made them strings); states have none
 _KEYS = ormsgpack.OPT_NON_STR_KEYS
 

@@ -40,7 +40,7 @@ def store_url(name: str) -> str:
     return "orderguard-rocksdb://" if name == "rocksdb" else f"{name}://"
 
 
-class StateCodec:
+class TableCodec:
     """Keys through orjson and values through ``streams.statecodec``, directly.
 
     The tables' schema writes keys with faust's json codec and values with
@@ -72,7 +72,7 @@ ROCKSDB_OPTIONS = {
 }
 
 
-class RocksStore(StateCodec, rocksdb.Store):
+class RocksStore(TableCodec, rocksdb.Store):
     """faust's rocksdb store (files per table partition, kept across restarts), our codec."""
 
     def __init__(
@@ -84,7 +84,7 @@ class RocksStore(StateCodec, rocksdb.Store):
                          options={**ROCKSDB_OPTIONS, **(options or {})}, **kwargs)
 
 
-class Store(StateCodec, base.SerializedStore):  # type: ignore[type-arg]
+class Store(TableCodec, base.SerializedStore):  # type: ignore[type-arg]
     """Table storage: a dict of encoded keys to encoded values, by ``bytes://``."""
 
     def __post_init__(self) -> None:
