@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from analytics.report import Query
+from analytics.sqltext import literal, time_bounds
 from schemas.event import validate_event
 from streams.errors import InvalidEvent
 
@@ -21,25 +22,9 @@ PAGE_SIZE = 50_000
 _SPAN = "epoch_us(min(occurred_at)), epoch_us(max(occurred_at)), count(*)"
 
 
-def _bounds(since: datetime | None, until: datetime | None) -> str:
-    """The SQL condition for ``since <= occurred_at < until`` (either may be open)."""
-    parts = ["true"]
-    if since is not None:
-        parts.append(f"epoch_us(occurred_at) >= {_micros(since)}")
-    if until is not None:
-        parts.append(f"epoch_us(occurred_at) < {_micros(until)}")
-    return " AND ".join(parts)
-
-
-def _micros(at: datetime) -> int:
-    if at.tzinfo is None:
-        raise ValueError("since/until must be timezone-aware")
-    return int(at.timestamp()) * 1_000_000 + at.microsecond
-
-
 def count_events(query: Query, since: datetime | None = None, until: datetime | None = None) -> int:
     """How many stored events fall in ``[since, until)``."""
-    sql = f"SELECT count(*) FROM events WHERE {_bounds(since, until)}"  # noqa: S608 - ints only
+    sql = f"SELECT count(*) FROM events WHERE {time_bounds(since, until)}"  # noqa: S608 - ints only
     return int(query(sql).rows[0][0])
 
 
@@ -69,7 +54,7 @@ def stored_events(
             written by something else than the sink).
 
     """
-    where = _bounds(since, until)
+    where = time_bounds(since, until)
     # the bounds are integers
     span_sql = f"SELECT {_SPAN} FROM events WHERE {where}"  # noqa: S608
     first, last, total = query(span_sql).rows[0]
@@ -80,7 +65,7 @@ def stored_events(
     start, after = int(first), "true"  # events from start on, past the keyset cursor
     while start <= last:
         end = start + span
-        # the bounds are integers and the cursor's id is quoted by _literal
+        # the bounds are integers and the cursor's id is quoted by literal
         sql = (
             f"SELECT payload, epoch_us(occurred_at), coalesce(kafka_partition, -1), "  # noqa: S608
             f"coalesce(kafka_offset, -1), event_id FROM events WHERE {where} "
@@ -104,11 +89,7 @@ def stored_events(
         at, partition, offset, event_id = rows[-1][1:]
         start = int(at)  # the slice goes on past the page's last event
         after = (
-            f"({_ORDER}) > ({int(at)}, {int(partition)}, {int(offset)}, {_literal(event_id)})"
+            f"({_ORDER}) > ({int(at)}, {int(partition)}, {int(offset)}, {literal(event_id)})"
         )
         span = max(span // 2, 1_000_000) if int(at) < end - span // 2 else span
 
-
-def _literal(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + str(text).replace("'", "''") + "'"

@@ -6,6 +6,7 @@ import hashlib
 import threading
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import orjson
 
 from analytics.client import query_worker
-from analytics.report import summary
+from analytics.report import Scope, summary
 from streams import topics
 from streams.core.contacts import phone_problem
 from streams.core.linking_normalize import normalize_address, normalize_phone
@@ -156,10 +157,14 @@ def run_demo(settings: Settings, seed: int, buyers: int, workdir: Path, echo: Ec
         echo(f"demo: webhook accepted {accepted} events in {time.monotonic() - started:.1f}s")
         _wait_settled(settings.kafka, worker.url, tag, len({e["event_id"] for e in events}), echo)
         echo("")
-        echo(summary(lambda q: query_worker(worker.url, q), prefix=f"{tag}-"))
+        echo(summary(lambda q: query_worker(worker.url, q), scope=Scope(prefix=f"{tag}-")))
         hint = 'orderguard sql "SELECT * FROM alerts LIMIT 5"'
         echo(f"\ndemo: {len(seen)} alerts followed live; query the store with "
              f"ORDERGUARD_DUCKDB={db} {hint}")
+        if seen:
+            top = Counter(a["buyer_ids"][0] for a in seen).most_common(1)[0][0]
+            echo(f"demo: one buyer's case file (orders, alerts, linked accounts, evidence): "
+                 f"ORDERGUARD_DUCKDB={db} orderguard report --buyer {top}")
         echo(f"demo: try a rule change on this history with ORDERGUARD_DUCKDB={db} "
              "orderguard backtest --rules yours.toml (docs/rules.md)")
     finally:

@@ -8,6 +8,7 @@ import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from schemas.event import parse_ts
+from streams import durations
 from streams.core.lists import ListBook, ListEntry
 from streams.errors import InvalidEvent
 from streams.kafka_codec import TextKey
@@ -72,9 +73,6 @@ def read_book(bootstrap: str, timeout_s: float = 30, topic: str = LISTS) -> List
     return book
 
 
-_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-
-
 def parse_expiry(text: str | None, now: int) -> int | None:
     """``30d``/``12h``/``90m``/``2w`` from ``now``, or an RFC 3339 time, as epoch seconds.
 
@@ -84,9 +82,9 @@ def parse_expiry(text: str | None, now: int) -> int | None:
     """
     if not text:
         return None
-    unit = _UNITS.get(text[-1:].lower())
-    if unit is not None and text[:-1].isdigit():
-        return now + int(text[:-1]) * unit
+    duration = durations.seconds(text)
+    if duration is not None:
+        return now + duration
     try:
         at = int(parse_ts(text, "--expires").timestamp())
     except InvalidEvent:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
 
+from streams import durations
 from streams.errors import OrderguardError
 from streams.settings import Settings
 
@@ -59,7 +60,10 @@ def load_settings() -> Settings:
 
 
 class Instant(click.ParamType):
-    """A UTC day (``2026-10-01``) or an RFC 3339 instant; without an offset it is UTC."""
+    """A UTC day (``2026-10-01``), an RFC 3339 instant, or a duration back from now.
+
+    An instant without an offset is UTC; a duration is ``24h``, ``7d``, ``2w`` and so on.
+    """
 
     name = "DATE"
 
@@ -68,8 +72,12 @@ class Instant(click.ParamType):
         """Parse the option's value."""
         if isinstance(value, datetime):
             return value
+        ago = durations.seconds(str(value))
+        if ago is not None:
+            return datetime.now(UTC) - timedelta(seconds=ago)
         try:
             at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         except ValueError:
-            self.fail(f"{value!r} is not a date (2026-10-01) or an RFC 3339 time", param, ctx)
+            self.fail(f"{value!r} is not a date (2026-10-01), an RFC 3339 time or a duration "
+                      "back from now (7d, 24h)", param, ctx)
         return at if at.tzinfo else at.replace(tzinfo=UTC)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 import orjson
 
-from streams.commands.base import load_settings
+from streams.commands.base import CliError, Instant, load_settings
+
+if TYPE_CHECKING:
+    from analytics.store import QueryResult
 
 
 @click.command()
@@ -19,8 +24,9 @@ def sql(query: str, fmt: str) -> None:
 
     With a worker up, the query goes to its /sql endpoint (localhost only, or a bearer
     token from ORDERGUARD_SQL_TOKEN); otherwise the DuckDB file is opened read-only.
-    Tables: events (one row per event_id), orders, alerts (one row per alert_id);
-    views: events_resolved, buyer_risk.
+    Tables: events (one row per event_id), orders, alerts (one row per alert_id),
+    suppressions (alerts an allow list kept back); views: events_resolved (events with
+    their order's buyer), buyer_risk.
 
     \b
     Example:
@@ -44,10 +50,44 @@ def sql(query: str, fmt: str) -> None:
 
 
 @click.command()
-def report() -> None:
-    """Print the summary: events in, alerts by rule, riskiest buyers with their explanation."""
+@click.option("--seller", help="Only events and alerts at this seller.")
+@click.option("--since", type=Instant(),
+              help="Only events and alerts from this day, time or duration ago (7d) on.")
+@click.option("--until", type=Instant(), help="Only events and alerts before this day or time.")
+@click.option("--buyer", help="Instead of the summary, this buyer's case file.")
+@click.option("--evidence", type=click.IntRange(0), default=30, show_default=True,
+              help="With --buyer, evidence events to list at most.")
+def report(seller: str | None, since: datetime | None, until: datetime | None,
+           buyer: str | None, evidence: int) -> None:
+    """Print the summary: events in, alerts by rule, riskiest buyers with their explanation.
+
+    With --buyer, print that buyer's case file instead: their orders and what became of
+    them at each seller, every alert about them (ring alerts included) oldest first, the
+    accounts linked to them, alerts an allow list suppressed, and the events the alerts
+    cite as evidence: what to read before blocking a buyer, and to attach to a report to
+    the platform. Times are event times, in UTC.
+
+    \b
+    Examples:
+        orderguard report --seller shop-1 --since 7d
+        orderguard report --buyer b-123
+    """
     from analytics.client import run_sql
-    from analytics.report import summary
+    from analytics.report import Scope, buyer_report, summary
 
     s = load_settings()
-    click.echo(summary(lambda q: run_sql(s.web_url, s.duckdb, q, s.sql_token)))
+    try:
+        scope = Scope(seller=seller, since=since, until=until)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+    def query(sql: str) -> QueryResult:
+        return run_sql(s.web_url, s.duckdb, sql, s.sql_token)
+
+    if buyer is None:
+        click.echo(summary(query, scope=scope))
+        return
+    text = buyer_report(query, buyer, scope=scope, evidence=evidence)
+    if text is None:
+        raise CliError(f"no events or alerts stored for buyer {buyer!r}{scope.describe()}")
+    click.echo(text)

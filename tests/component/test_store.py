@@ -133,21 +133,6 @@ def test_a_store_of_an_earlier_version_is_migrated_on_open(tmp_path, monkeypatch
         store.close()
 
 
-def test_report_summary_can_be_scoped_to_one_run(store):
-    from analytics.report import summary
-
-    store.write([StoredMessage(make_event(event_id="r1-e1", buyer="r1-b1")),
-                 StoredMessage(make_event(event_id="r2-e1", buyer="r2-b1"))],
-                [alert("a1", buyer="r1-b1"), alert("a2", buyer="r2-b1")])
-    everything = summary(store.query)
-    scoped = summary(store.query, prefix="r1-")
-    assert everything.startswith("orderguard summary: 2 events in, 2 alerts out")
-    assert scoped.startswith("orderguard summary: 1 events in, 1 alerts out")
-    assert "r1-b1" in scoped and "r2-b1" not in scoped
-    with pytest.raises(ValueError, match="prefix"):
-        summary(store.query, prefix="x'; DROP TABLE events; --")
-
-
 def test_suppressed_alerts_are_recorded_with_the_allow_list_entry(store):
     suppressed = alert("s1", buyer="vip", suppressed={
         "list": "allow", "seller_id": "*", "reason": "wholesale", "source": "ops"})
