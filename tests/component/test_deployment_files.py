@@ -24,6 +24,7 @@ def test_compose_runs_single_node_kraft_kafka_and_a_worker():
     worker = services["worker"]
     assert worker["command"] == ["orderguard", "worker"]
     assert worker["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert worker["restart"] == kafka["restart"] == "unless-stopped"
     assert "127.0.0.1:6066:6066" in worker["ports"]
     wenv = worker["environment"]
     host, port = wenv["ORDERGUARD_KAFKA"].split(":")
