@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 from analytics.client import format_table
 from analytics.sqltext import literal, time_bounds
 from analytics.store import QueryResult
+from schemas.alert import SEVERITIES
 
 Query = Callable[[str], QueryResult]
 
-_RANK = ("CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 "
-         "WHEN 'low' THEN 1 ELSE 0 END")
-_SEVERITIES = ("info", "low", "medium", "high", "critical")
+_RANK = ("CASE severity "  # schemas.alert.SEVERITY_RANK, in SQL
+         + " ".join(f"WHEN '{name}' THEN {rank}" for rank, name in enumerate(SEVERITIES))
+         + " ELSE 0 END")
 # event time as text in UTC, whatever the session's time zone
 _UTC = "strftime(timezone('UTC', {}), '%Y-%m-%d %H:%M:%S')"
 
@@ -41,7 +42,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
         # an alert is about its first buyer (a ring alert goes to each account, listing the
         # others after it), as in the buyer_risk view
         "Riskiest buyers",
-        f"SELECT buyer_ids[1] AS buyer_id, {list(_SEVERITIES)}[max({_RANK}) + 1] AS severity, "
+        f"SELECT buyer_ids[1] AS buyer_id, {list(SEVERITIES)}[max({_RANK}) + 1] AS severity, "
         "count(*) AS alerts, "
         "list(DISTINCT rule_id ORDER BY rule_id) AS rules, "
         "arg_max(explanation, occurred_at) AS why "
@@ -176,7 +177,7 @@ def buyer_report(query: Query, buyer_id: str, width: int = 240,
         head += f" at {sellers} seller{'s' if sellers != 1 else ''}, {first} to {last} UTC"
     head += f"; {n_alerts} alert{'s' if n_alerts != 1 else ''}"
     if n_alerts:
-        head += f", highest severity {_SEVERITIES[int(top)]}"
+        head += f", highest severity {SEVERITIES[int(top)]}"
     if n_held:
         head += f"; {n_held} suppressed by allow lists"
     sections = [

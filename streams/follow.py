@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 
+from schemas.alert import SEVERITY_RANK
 from streams.kafka_codec import JsonValue
 from streams.topics import ALERTS
 
@@ -51,3 +52,25 @@ def follow_alerts(
             yield message.value
     finally:
         consumer.close()
+
+
+def alert_filter(
+    sellers: Iterable[str] = (), min_severity: str | None = None
+) -> Callable[[dict[str, Any]], bool]:
+    """Whether an alert is at one of ``sellers`` (any, if none) and of ``min_severity`` or up.
+
+    Raises:
+        ValueError: for a severity not in ``schemas.alert.SEVERITIES``.
+
+    """
+    wanted = frozenset(sellers)
+    if min_severity is not None and min_severity not in SEVERITY_RANK:
+        raise ValueError(f"unknown severity {min_severity!r}")
+    floor = SEVERITY_RANK[min_severity] if min_severity else 0
+
+    def keep(alert: dict[str, Any]) -> bool:
+        if wanted and alert.get("seller_id") not in wanted:
+            return False
+        return SEVERITY_RANK.get(alert.get("severity", ""), -1) >= floor
+
+    return keep

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import orjson
 
+from schemas.alert import SEVERITIES
 from streams import CORE
 from streams.commands.base import CliError, load_settings
 
@@ -94,21 +95,30 @@ def produce(events_file: str) -> None:
 @click.option("--group", help="Consumer group to resume from (default: read from the start).")
 @click.option("--idle-timeout", type=float, default=None,
               help="With --follow, stop after this many seconds without an alert.")
-def alerts(follow: bool, group: str | None, idle_timeout: float | None) -> None:
+@click.option("--seller", "sellers", multiple=True,
+              help="Only alerts at this seller (repeat for several).")
+@click.option("--min-severity", type=click.Choice(SEVERITIES),
+              help="Only alerts of this severity and up (medium: act on this buyer).")
+def alerts(follow: bool, group: str | None, idle_timeout: float | None,
+           sellers: tuple[str, ...], min_severity: str | None) -> None:
     """Print alerts from orderguard.alerts as JSON Lines (a kafka-python consumer).
 
-    Without --follow, prints what the topic holds and exits.
+    Without --follow, prints what the topic holds and exits. With --group, the group's
+    position moves past the alerts --seller and --min-severity leave out too.
 
     \b
-    Example:
+    Examples:
         orderguard alerts --follow | jq .explanation
+        orderguard alerts --follow --seller shop-1 --min-severity high
     """
-    from streams.follow import follow_alerts
+    from streams.follow import alert_filter, follow_alerts
 
     settings = load_settings()
+    keep = alert_filter(sellers, min_severity)
     timeout = idle_timeout if follow else (idle_timeout or 3.0)
     for alert in follow_alerts(settings.kafka, group=group, idle_timeout_s=timeout):
-        click.echo(orjson.dumps(alert))
+        if keep(alert):
+            click.echo(orjson.dumps(alert))
 
 
 @click.command()

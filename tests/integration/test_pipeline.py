@@ -246,6 +246,38 @@ def test_alerts_follow_prints_alerts_as_json_lines(broker, worker, run_id):
     assert mine and all(a["buyer_ids"] == [buyer] for a in mine)
 
 
+def test_alerts_keeps_to_the_sellers_and_severities_asked_for(broker, run_id):
+    from kafka import KafkaProducer
+
+    from streams.kafka_admin import ensure_topics
+    from streams.topics import ALERTS
+
+    ensure_topics(broker, 4)
+    sent = [(f"{run_id}-a", "medium"), (f"{run_id}-a", "high"), (f"{run_id}-b", "critical"),
+            (f"{run_id}-c", "critical")]
+    producer = KafkaProducer(bootstrap_servers=broker)
+    for n, (seller, severity) in enumerate(sent):
+        alert = {"alert_id": f"{run_id}-{n}", "seller_id": seller, "severity": severity,
+                 "buyer_ids": [f"{run_id}-b{n}"], "rule_id": "nonpayment_burst"}
+        producer.send(ALERTS, key=f"{run_id}-b{n}".encode(), value=orjson.dumps(alert))
+    producer.flush()
+    producer.close()
+
+    def printed(*args: str) -> list[tuple[str, str]]:
+        out = subprocess.run([sys.executable, "-m", "streams.cli", "alerts", *args],
+                             env={**os.environ, "ORDERGUARD_KAFKA": broker},
+                             capture_output=True, text=True, timeout=120, check=True).stdout
+        alerts = [orjson.loads(line) for line in out.splitlines()]
+        # sorted: the alerts' keys put them on different partitions
+        return sorted((a["seller_id"], a["severity"]) for a in alerts
+                      if a["alert_id"].startswith(run_id))
+
+    assert printed() == sorted(sent)
+    assert printed("--seller", f"{run_id}-a", "--min-severity", "high") == [sent[1]]
+    assert printed("--seller", f"{run_id}-a", "--seller", f"{run_id}-b") == sorted(sent[:3])
+    assert printed("--min-severity", "critical") == sent[2:]
+
+
 def test_a_buyer_asking_to_pay_off_the_platform_is_alerted_through_the_real_pipeline(
         broker, worker, run_id):
     from datetime import timedelta

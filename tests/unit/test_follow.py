@@ -1,0 +1,36 @@
+"""Which alerts `orderguard alerts --seller ... --min-severity ...` prints."""
+
+import pytest
+
+from schemas.alert import SEVERITIES
+from streams.follow import alert_filter
+
+
+def _alert(seller="s1", severity="medium"):
+    return {"seller_id": seller, "severity": severity}
+
+
+@pytest.mark.parametrize(("sellers", "floor", "alert", "kept"), [
+    ((), None, _alert(severity="info"), True),
+    (("s1",), None, _alert("s1"), True),
+    (("s1",), None, _alert("s2"), False),
+    (("s1", "s2"), None, _alert("s2"), True),
+    ((), "high", _alert(severity="medium"), False),
+    ((), "high", _alert(severity="high"), True),
+    ((), "high", _alert(severity="critical"), True),
+    (("s1",), "medium", _alert("s2", "critical"), False),
+    ((), "info", {"seller_id": "s1"}, False),  # no severity: not an alert of any level
+])
+def test_alert_filter(sellers, floor, alert, kept):
+    assert alert_filter(sellers, floor)(alert) is kept
+
+
+def test_every_level_keeps_itself_and_above():
+    for i, floor in enumerate(SEVERITIES):
+        keep = alert_filter(min_severity=floor)
+        assert [keep(_alert(severity=s)) for s in SEVERITIES] == [j >= i for j in range(5)]
+
+
+def test_an_unknown_severity_is_refused():
+    with pytest.raises(ValueError, match="unknown severity 'urgent'"):
+        alert_filter(min_severity="urgent")
