@@ -31,6 +31,7 @@ from bench.common import json_lines, report
 from schemas.event import validate_event
 from streams import statecodec
 from streams.backtest import detection
+from streams.core.holdings import ORDERS_CAP, SKU_CAP
 from streams.core.linking import LinkedAccounts
 from streams.core.linking_rules import load_linking_file
 from streams.core.orders import step_order
@@ -135,7 +136,39 @@ def run(buyers: int = 20_000, days: int = 7) -> list[dict]:
     for codec, dumps in (("stored", statecodec.dumps), ("as JSON", orjson.dumps)):
         _sizes(f"state per buyer, end of run, {codec}", [len(dumps(s)) for s in states])
         _sizes(f"state per buyer, largest in run, {codec}", list(peaks[codec].values()))
+    for skus in (1, SKU_CAP):
+        stored, as_json = _at_cap(skus)
+        print(f"state of a buyer at the cap ({ORDERS_CAP} unpaid orders of {skus} SKU(s) held, "
+              f"of 200 placed at 5 shops): {stored:,} B stored, {as_json:,} B as JSON",
+              flush=True)
     return [result]
+
+
+def _at_cap(skus: int, placed: int = 200, shops: int = 5) -> tuple[int, int]:
+    """The state of a buyer who places ``placed`` unpaid orders 3 minutes apart, in bytes.
+
+    The most a buyer's state holds whatever it does: ``o`` keeps ``ORDERS_CAP`` orders, each
+    with at most ``SKU_CAP`` SKUs; ids as long as Tmall's (19 digits).
+    """
+    engine = detection(None)
+    start = 1_790_000_000  # 2026-09-21
+    for n in range(placed):
+        order, at = str(4_000_000_000_000_000_000 + n * 7_919), start + 180 * n
+        items = [{"sku": f"SKU-{n:06d}-{k}", "quantity": 3, "unit_price": "19.90"}
+                 for k in range(skus)]
+        engine.feed(validate_event({
+            "event_id": f"tmall:order.created:{order}", "type": "order.created",
+            "occurred_at": _iso(at), "marketplace": "tmall", "seller_id": f"s-tm{n % shops}",
+            "order_id": order, "buyer_id": "b-at-the-cap", "amount": f"{59.70 * skus:.2f}",
+            "currency": "CNY", "items": items, "payment_deadline_at": _iso(at + 86_400),
+        }))
+    state = engine.buyers["b-at-the-cap"]
+    assert len(state["o"]) == ORDERS_CAP, len(state["o"])
+    return len(statecodec.dumps(state)), len(orjson.dumps(state))
+
+
+def _iso(t: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
 def _peaks(lines: list[bytes]) -> dict[str, dict[str, int]]:
