@@ -112,3 +112,27 @@ def test_buyer_state_stays_small():
     sizes = sorted(len(orjson.dumps(state)) for state in engine.buyers.values())
     assert sizes[len(sizes) // 2] <= 1024
     assert sizes[-1] <= 2048
+
+
+def test_a_buyers_state_stops_growing_at_the_orders_cap():
+    # an attacker who places order after order, never paying, across shops: the state
+    # keeps the newest ORDERS_CAP orders and bounded evidence, so it levels off
+    from streams import statecodec
+    from streams.core.holdings import ORDERS_CAP, SKU_CAP
+
+    engine = Replay(load_rules())
+    sizes = {}
+    for n in range(400):
+        order = str(4_000_000_000_000_000_000 + n)  # Tmall's 19 digits
+        items = [{"sku": f"SKU-{n:04d}-{k}", "quantity": 2, "unit_price": "9.90"}
+                 for k in range(SKU_CAP + 2)]
+        engine.feed(make_event(buyer="b-cap", order=order, seller=f"s-{n % 5}",
+                               when=at(minutes=3 * n), event_id=f"tmall:order.created:{order}",
+                               items=items))
+        if n + 1 in (ORDERS_CAP, 200, 400):
+            sizes[n + 1] = len(statecodec.dumps(engine.buyers["b-cap"]))
+    state = engine.buyers["b-cap"]
+    assert len(state["o"]) == ORDERS_CAP
+    assert all(len(entry) <= 6 + 2 * SKU_CAP for entry in state["o"].values())
+    assert sizes[400] <= sizes[200] * 1.02 and sizes[400] < 8 * 1024, sizes
+    assert sizes[200] >= sizes[ORDERS_CAP] * 0.9, sizes  # at the cap, not emptied
