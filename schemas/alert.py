@@ -68,7 +68,8 @@ def validate_alert(obj: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"alert lacks fields {missing}")
     if obj["severity"] not in SEVERITY_RANK:
         raise ValueError(f"unknown severity {obj['severity']!r}")
-    if not obj["buyer_ids"] or not all(isinstance(b, str) for b in obj["buyer_ids"]):
+    buyers = obj["buyer_ids"]
+    if not isinstance(buyers, list) or not buyers or not all(isinstance(b, str) for b in buyers):
         raise ValueError("buyer_ids must be a non-empty list of strings")
     unknown = set(obj["recommended_actions"]) - ACTIONS
     if unknown:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import orjson
 from kafka import KafkaConsumer, TopicPartition
 
 from schemas.alert import SEVERITY_RANK
-from streams.kafka_codec import JsonValue
 from streams.topics import ALERTS
+
+log = logging.getLogger("orderguard.follow")
 
 
 def follow_alerts(
@@ -36,7 +39,6 @@ def follow_alerts(
         auto_offset_reset="earliest",
         enable_auto_commit=group is not None and not from_now,
         consumer_timeout_ms=int(idle_timeout_s * 1000) if idle_timeout_s else float("inf"),
-        value_deserializer=JsonValue(),
     )
     try:
         if from_now:
@@ -49,7 +51,16 @@ def follow_alerts(
         else:
             consumer.subscribe([ALERTS])
         for message in consumer:
-            yield message.value
+            try:
+                alert = orjson.loads(message.value)
+            except orjson.JSONDecodeError as exc:
+                alert = exc
+            if isinstance(alert, dict):
+                yield alert
+            else:  # a downstream consumer skips what is no alert, and says so
+                log.warning("skipped %s[%d]@%d: not a JSON alert (%s)", message.topic,
+                            message.partition, message.offset,
+                            alert if isinstance(alert, Exception) else type(alert).__name__)
     finally:
         consumer.close()
 

@@ -7,34 +7,49 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import orjson
+import pyarrow as pa
 from aiokafka import AIOKafkaConsumer
 from mode import Service
 
 from analytics.store import Store, StoreBusy, StoredMessage
+from schemas.alert import validate_alert
+from schemas.event import validate_event
 from streams import topics
 from streams.agents.wiring import Wiring
+from streams.errors import InvalidEvent
 from streams.kafka_admin import ensure_topics
 
 log = logging.getLogger("orderguard.sink")
 
 STANDBY_RETRY_S = 5.0
+# what the store raises for a record it cannot take (rather than for the file or the disk)
+DATA_ERRORS = (duckdb.DataError, duckdb.IntegrityError, pa.ArrowException,
+               KeyError, TypeError, ValueError)
 
 
 @dataclass
 class Batch:
-    """One ``getmany`` result, decoded and split by topic."""
+    """One ``getmany`` result, decoded and split by topic, each record with its message."""
 
     events: list[StoredMessage] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
     suppressed: list[dict[str, Any]] = field(default_factory=list)
+    # the Kafka message each record above came from, in the same order
+    event_messages: list[Any] = field(default_factory=list)
+    alert_messages: list[Any] = field(default_factory=list)
+    suppressed_messages: list[Any] = field(default_factory=list)
+    # alerts that cannot be decoded: no other stage reads them, so the sink dead-letters them
+    rejected: list[tuple[Any, Exception]] = field(default_factory=list)
     skipped: int = 0
 
 
 def decode_batch(records: dict[Any, list[Any]]) -> Batch:
     """Split a ``getmany`` result by topic; count what cannot be decoded.
 
-    Undecodable events are skipped here: the orders stage dead-letters them.
+    Undecodable events are skipped here: the orders stage dead-letters them. Undecodable
+    alerts go to ``rejected``.
     """
     batch = Batch()
     for tp, messages in records.items():
@@ -42,17 +57,73 @@ def decode_batch(records: dict[Any, list[Any]]) -> Batch:
             try:
                 value = orjson.loads(m.value)
                 if tp.topic in (topics.ALERTS, topics.SUPPRESSED):
-                    value["alert_id"]  # noqa: B018 - a KeyError marks it undecodable
-                    target = batch.alerts if tp.topic == topics.ALERTS else batch.suppressed
-                    target.append(value)
+                    if not isinstance(value, dict):
+                        raise ValueError("an alert must be a JSON object")
+                    validate_alert(value)
+                    if tp.topic == topics.ALERTS:
+                        batch.alerts.append(value)
+                        batch.alert_messages.append(m)
+                    else:
+                        batch.suppressed.append(value)
+                        batch.suppressed_messages.append(m)
                 else:
                     if not isinstance(value, dict) or not value.get("event_id"):
                         raise ValueError("no event_id")
                     value["occurred_at"]  # noqa: B018
                     batch.events.append(StoredMessage(value, m.partition, m.offset))
-            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-                batch.skipped += 1
+                    batch.event_messages.append(m)
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                if tp.topic == topics.EVENTS:
+                    batch.skipped += 1
+                else:
+                    batch.rejected.append((m, exc))
     return batch
+
+
+def store_batch(store: Store, batch: Batch) -> list[tuple[Any, Exception]]:
+    """Write the batch in one transaction; if the store refuses its data, record by record.
+
+    A record the store refuses on its own (a timestamp that is no time, a field of the
+    wrong type) must not stop the sink, nor be retried for ever: it is returned with the
+    reason, for the caller to dead-letter, and the rest of the batch is stored. An event
+    that is not a valid canonical event is left out without it: the orders stage
+    dead-letters those. Any other error (the disk, the file) is raised: it is no reason to
+    give records up.
+
+    Returns:
+        The refused records' messages, each with the store's error.
+
+    """
+    try:
+        store.write(batch.events, batch.alerts, batch.suppressed)
+        return []
+    except DATA_ERRORS as exc:
+        log.warning("sink: the store refused a batch of %d records (%s: %s); "
+                    "storing them one by one", len(batch.events) + len(batch.alerts)
+                    + len(batch.suppressed), type(exc).__name__, str(exc).splitlines()[0])
+    refused: list[tuple[Any, Exception]] = []
+    singles = [
+        *(((e,), (), (), m) for e, m in zip(batch.events, batch.event_messages, strict=True)),
+        *(((), (a,), (), m) for a, m in zip(batch.alerts, batch.alert_messages, strict=True)),
+        *(((), (), (a,), m)
+          for a, m in zip(batch.suppressed, batch.suppressed_messages, strict=True)),
+    ]
+    for events, alerts, suppressed, message in singles:
+        try:
+            store.write(events, alerts, suppressed)
+        except DATA_ERRORS as exc:
+            if events and not _valid_event(events[0].value):
+                continue  # the orders stage dead-letters it
+            refused.append((message, exc))
+    return refused
+
+
+def _valid_event(value: dict[str, Any]) -> bool:
+    try:
+        validate_event(value)
+    except InvalidEvent:
+        return False
+    return True
 
 
 class SinkService(Service):
@@ -93,7 +164,7 @@ class SinkService(Service):
             session_timeout_ms=s.session_timeout_s * 1000,
         )
         await consumer.start()
-        writing: asyncio.Future[None] | None = None
+        writing: asyncio.Future[list[tuple[Any, Exception]]] | None = None
         try:
             while not self.should_stop:
                 records = await consumer.getmany(
@@ -103,12 +174,16 @@ class SinkService(Service):
                     continue
                 batch = decode_batch(records)
                 # Shielded: a stop during the write cancels the wait, not the write.
-                writing = asyncio.ensure_future(asyncio.to_thread(
-                    store.write, batch.events, batch.alerts, batch.suppressed))
-                await asyncio.shield(writing)
+                writing = asyncio.ensure_future(asyncio.to_thread(store_batch, store, batch))
+                refused = await asyncio.shield(writing)
+                for message, exc in batch.rejected + refused:
+                    await self.w.dead_letter(
+                        message.value, topic=message.topic, partition=message.partition,
+                        offset=message.offset, stage="sink", exc=exc, key=message.key)
                 await consumer.commit()
-                self.stored_events += len(batch.events)
-                self.stored_alerts += len(batch.alerts)
+                gone = {id(message) for message, _ in refused}
+                self.stored_events += sum(1 for m in batch.event_messages if id(m) not in gone)
+                self.stored_alerts += sum(1 for m in batch.alert_messages if id(m) not in gone)
                 self.skipped += batch.skipped
         finally:
             if writing is not None and not writing.done():
