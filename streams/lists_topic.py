@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from typing import Any
 
 import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -13,6 +15,8 @@ from streams.core.lists import ListBook, ListEntry
 from streams.errors import InvalidEvent
 from streams.kafka_codec import TextKey
 from streams.topics import LISTS
+
+log = logging.getLogger("orderguard.lists")
 
 
 def _send(bootstrap: str, key: str, value: bytes | None) -> None:
@@ -66,11 +70,30 @@ def read_book(bootstrap: str, timeout_s: float = 30, topic: str = LISTS) -> List
                and time.monotonic() < deadline):
             for records in consumer.poll(timeout_ms=500).values():
                 for record in records:
-                    book.apply(record.key.decode(),
-                               None if record.value is None else orjson.loads(record.value))
+                    apply_record(book, record)
     finally:
         consumer.close()
     return book
+
+
+def apply_record(book: ListBook, record: Any) -> bool:
+    """Fold one record of the lists topic into ``book``; a malformed one is skipped, logged.
+
+    A bad record (not JSON, not an entry, no key) must not hide every other entry from
+    the workers that apply the lists, nor from ``orderguard block list``.
+
+    Returns:
+        Whether the record was applied.
+
+    """
+    try:
+        value = None if record.value is None else orjson.loads(record.value)
+        book.apply(record.key.decode(), value)
+    except (InvalidEvent, ValueError, AttributeError) as exc:
+        log.warning("lists: skipped a malformed entry at %s[%s]@%s: %s",
+                    record.topic, record.partition, record.offset, exc)
+        return False
+    return True
 
 
 def parse_expiry(text: str | None, now: int) -> int | None:

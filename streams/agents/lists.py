@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
-import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from mode import Service
 
 from streams import topics
 from streams.agents.wiring import Wiring
 from streams.core.lists import ListBook
-from streams.errors import InvalidEvent
-from streams.lists_topic import partitions
-
-log = logging.getLogger("orderguard.lists")
+from streams.lists_topic import apply_record, partitions
 
 
 class ListsService(Service):
@@ -47,21 +42,13 @@ class ListsService(Service):
                 batch = await consumer.getmany(*tps, timeout_ms=500)
                 for tp, records in batch.items():
                     for record in records:
-                        self._apply(record)
+                        apply_record(self.book, record)
                         if record.offset + 1 >= ends[tp]:
                             behind.discard(tp)
                 if not behind:
                     self.caught_up = True
         finally:
             await consumer.stop()
-
-    def _apply(self, record: Any) -> None:
-        try:
-            value = None if record.value is None else orjson.loads(record.value)
-            self.book.apply(record.key.decode(), value)
-        except (InvalidEvent, ValueError, AttributeError) as exc:
-            log.warning("lists: skipped a malformed entry at offset %s: %s", record.offset, exc)
-
 
 def register(w: Wiring) -> None:
     """Follow the lists in this worker."""

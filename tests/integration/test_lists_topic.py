@@ -42,10 +42,23 @@ ENTRIES = [ListEntry(kind="deny", buyer_id=f"b-{n}", seller_id="*", reason="test
                      added_at=1_796_000_000) for n in range(2)]
 
 
-def test_entries_on_every_partition_reach_the_cli_and_the_worker(broker):
+def _write_malformed(broker: str, topic: str) -> None:
+    producer = KafkaProducer(bootstrap_servers=broker, acks="all")
+    try:
+        for key, value in ((b"deny|*|x", b"not json"), (b"deny|*|y", b'{"kind": "deny"}'),
+                           (None, orjson.dumps(ENTRIES[0].to_dict()))):
+            producer.send(topic, key=key, value=value, partition=0)
+        producer.flush()
+    finally:
+        producer.close()
+
+
+def test_entries_on_every_partition_reach_the_cli_and_the_worker(broker, caplog):
     topic = _auto_created(broker)
+    _write_malformed(broker, topic)  # skipped, with a warning each: not every entry lost
     _write(broker, topic, ENTRIES)
     assert [e.buyer_id for e in read_book(broker, topic=topic).entries()] == ["b-0", "b-1"]
+    assert sum("skipped a malformed entry" in r.getMessage() for r in caplog.records) == 3
 
     async def follow() -> ListBook:
         wiring = SimpleNamespace(settings=SimpleNamespace(kafka=broker), lists=ListBook())
