@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -33,6 +34,8 @@ def stored_events(
     since: datetime | None = None,
     until: datetime | None = None,
     page_size: int = PAGE_SIZE,
+    on_error: str = "raise",
+    errors: IO[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield the stored canonical events in ``[since, until)``, by event time, validated.
 
@@ -48,10 +51,14 @@ def stored_events(
         since: the first instant to include, if any.
         until: the first instant to leave out, if any.
         page_size: rows per query.
+        on_error: ``"raise"`` stops at the first stored payload that is not a valid
+            canonical event; ``"skip"`` reports it and goes on (stores written before the
+            sink checked events hold the ones the orders stage dead-lettered).
+        errors: where skipped events are reported (standard error by default).
 
     Raises:
-        InvalidEvent: a stored payload is not a valid canonical event (the store was
-            written by something else than the sink).
+        InvalidEvent: with ``on_error="raise"``, a stored payload that is not a valid
+            canonical event.
 
     """
     where = time_bounds(since, until)
@@ -79,8 +86,10 @@ def stored_events(
             try:
                 yield validate_event(orjson.loads(payload))
             except (orjson.JSONDecodeError, InvalidEvent) as exc:
-                reason = str(exc).splitlines()[0]
-                raise InvalidEvent(f"stored event {row[4]!r}: {reason}") from None
+                reason = f"stored event {row[4]!r}: {str(exc).splitlines()[0]}"
+                if on_error == "raise":
+                    raise InvalidEvent(reason) from None
+                print(f"skipped {reason}", file=errors or sys.stderr)
         if len(rows) < page_size:  # the slice is done: the next one starts where it ended
             start, after = end, "true"
             if 2 * len(rows) < page_size:  # under half a page: wider slices

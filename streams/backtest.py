@@ -74,7 +74,8 @@ def history(
     if events_file is None:
         if query is None:
             raise ValueError("a backtest needs the store's query or an events file")
-        return stored_events(query, start, until), count_events(query, start, until)
+        events = stored_events(query, start, until, on_error="skip")
+        return events, count_events(query, start, until)
     from streams.jsonl import read_events
 
     lo = int(start.timestamp()) if start is not None else None

@@ -48,8 +48,8 @@ class Batch:
 def decode_batch(records: dict[Any, list[Any]]) -> Batch:
     """Split a ``getmany`` result by topic; count what cannot be decoded.
 
-    Undecodable events are skipped here: the orders stage dead-letters them. Undecodable
-    alerts go to ``rejected``.
+    Events that are not canonical events (``validate_event``) are skipped here: the orders
+    stage dead-letters them. Alerts off the contract (``validate_alert``) go to ``rejected``.
     """
     batch = Batch()
     for tp, messages in records.items():
@@ -66,13 +66,12 @@ def decode_batch(records: dict[Any, list[Any]]) -> Batch:
                     else:
                         batch.suppressed.append(value)
                         batch.suppressed_messages.append(m)
-                else:
-                    if not isinstance(value, dict) or not value.get("event_id"):
-                        raise ValueError("no event_id")
-                    value["occurred_at"]  # noqa: B018
-                    batch.events.append(StoredMessage(value, m.partition, m.offset))
+                else:  # the store keeps canonical events, as the orders stage takes them
+                    batch.events.append(StoredMessage(validate_event(value), m.partition,
+                                                      m.offset))
                     batch.event_messages.append(m)
-            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            except (orjson.JSONDecodeError, InvalidEvent, KeyError, TypeError,
+                    ValueError) as exc:
                 if tp.topic == topics.EVENTS:
                     batch.skipped += 1
                 else:
@@ -85,10 +84,8 @@ def store_batch(store: Store, batch: Batch) -> list[tuple[Any, Exception]]:
 
     A record the store refuses on its own (a timestamp that is no time, a field of the
     wrong type) must not stop the sink, nor be retried for ever: it is returned with the
-    reason, for the caller to dead-letter, and the rest of the batch is stored. An event
-    that is not a valid canonical event is left out without it: the orders stage
-    dead-letters those. Any other error (the disk, the file) is raised: it is no reason to
-    give records up.
+    reason, for the caller to dead-letter, and the rest of the batch is stored. Any other
+    error (the disk, the file) is raised: it is no reason to give records up.
 
     Returns:
         The refused records' messages, each with the store's error.
@@ -112,18 +109,8 @@ def store_batch(store: Store, batch: Batch) -> list[tuple[Any, Exception]]:
         try:
             store.write(events, alerts, suppressed)
         except DATA_ERRORS as exc:
-            if events and not _valid_event(events[0].value):
-                continue  # the orders stage dead-letters it
             refused.append((message, exc))
     return refused
-
-
-def _valid_event(value: dict[str, Any]) -> bool:
-    try:
-        validate_event(value)
-    except InvalidEvent:
-        return False
-    return True
 
 
 class SinkService(Service):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from analytics.history import count_events, stored_events
 from analytics.store import Store, StoredMessage
 from streams.backtest import Backtest, detection, warmup_days
 from streams.cli import main
+from streams.errors import InvalidEvent
 from streams.simulator import simulate
 from tests.factories import T0, make_event
 
@@ -288,3 +290,28 @@ def test_backtest_applies_the_same_lists_to_both_rule_sets(env, tmp_path):
     assert listed["newly_flagged"] == plain["newly_flagged"] - 1
     table = CliRunner().invoke(main, ["backtest", "--rules", str(strict), "--lists", str(lists)])
     assert "allow-list entries suppressed" in table.stdout
+
+
+def test_a_store_holding_an_event_the_orders_stage_refused_is_still_backtested(
+        tmp_path, monkeypatch):
+    # the sink stored such events before it checked them; the store is read-only to users
+    path = tmp_path / "og.duckdb"
+    store = Store(path)
+    store.write([StoredMessage(make_event(event_id="ok-1", at=T0)),
+                 StoredMessage(make_event(event_id="bad-1", type="order.exploded", at=T0)),
+                 StoredMessage(make_event(event_id="ok-2", at=T0 + timedelta(hours=1)))], [])
+    store.close()
+    with pytest.raises(InvalidEvent, match="stored event 'bad-1': unknown event type"):
+        list(stored_events(_query(path)))
+    errors = io.StringIO()
+    assert _ids(stored_events(_query(path), on_error="skip", errors=errors)) == ["ok-1", "ok-2"]
+    assert errors.getvalue() == (
+        "skipped stored event 'bad-1': unknown event type 'order.exploded'\n")
+    rules = tmp_path / "strict.toml"
+    rules.write_text(STRICT)
+    monkeypatch.setenv("ORDERGUARD_DUCKDB", str(path))
+    monkeypatch.setenv("ORDERGUARD_WEB_PORT", "9")
+    result = CliRunner().invoke(main, ["backtest", "--rules", str(rules), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert orjson.loads(result.stdout)["events"] == 2
+    assert "skipped stored event 'bad-1'" in result.stderr

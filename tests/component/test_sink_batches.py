@@ -53,8 +53,12 @@ def test_bad_alerts_are_given_back_and_everything_else_is_stored(store):
         (topics.SUPPRESSED, alert("s-bad-time", occurred_at="then", suppressed={
             "list": "allow", "seller_id": "*", "reason": "wholesale", "source": "ops"})),
         (topics.EVENTS, make_event(event_id="e-bad-time", occurred_at="garbage")),
+        (topics.EVENTS, make_event(event_id="e-bad-type", type="order.exploded")),
         (topics.EVENTS, make_event(event_id="e2")),
     ))
+    # events the orders stage refuses (and dead-letters) are not stored either
+    assert batch.skipped == 2
+    assert [m.value["event_id"] for m in batch.events] == ["e1", "e2"]
     # undecodable or off-contract alerts are refused before the store sees them
     assert [m.offset for m, _ in batch.rejected] == [1, 2, 3]
     assert "lacks fields" in str(batch.rejected[1][1])
@@ -62,7 +66,6 @@ def test_bad_alerts_are_given_back_and_everything_else_is_stored(store):
     assert sorted(orjson.loads(m.value)["alert_id"] for m, _ in refused) == [
         "a-bad-number", "a-bad-time", "s-bad-time"]
     assert all(type(exc).__name__ in ("ConversionException", "ValueError") for _, exc in refused)
-    # the event with no time is not a canonical event: the orders stage dead-letters it
     assert store.query("SELECT event_id FROM events ORDER BY 1").rows == [("e1",), ("e2",)]
     assert store.query("SELECT alert_id FROM alerts").rows == [("a-good",)]
 
