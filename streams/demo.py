@@ -146,7 +146,8 @@ def run_demo(settings: Settings, seed: int, buyers: int, workdir: Path, echo: Ec
         def printer() -> None:
             ready.set()
             for alert in stream:
-                if alert["buyer_ids"][0].startswith(f"{tag}-"):  # this run's buyers only
+                buyers = alert.get("buyer_ids")  # the topic is shared: others' may be anything
+                if isinstance(buyers, list) and buyers and str(buyers[0]).startswith(f"{tag}-"):
                     seen.append(alert)
                     echo(format_alert(alert))
 
