@@ -191,7 +191,11 @@ def buyer_report(query: Query, buyer_id: str, width: int = 240,
          "count(*) FILTER (WHERE type = 'refund.requested') AS refunds, "
          "count(*) FILTER (WHERE type = 'dispute.opened') AS disputes, "
          "count(*) FILTER (WHERE type = 'chargeback.notified') AS chargebacks, "
-         "sum(amount) FILTER (WHERE type = 'order.created') AS ordered_value "
+         # a value only in one currency: amounts in several do not add up
+         "CASE WHEN count(DISTINCT currency) FILTER (WHERE type = 'order.created') = 1 "
+         "THEN sum(amount) FILTER (WHERE type = 'order.created') END AS ordered_value, "
+         "string_agg(DISTINCT currency, ',' ORDER BY currency) "
+         "FILTER (WHERE type = 'order.created') AS currency "
          f"FROM {mine} GROUP BY seller_id ORDER BY orders DESC, seller_id"),
         ("Alerts, oldest first",
          f"SELECT {_UTC.format('occurred_at')} AS occurred_at_utc, rule_id, severity, seller_id, "

@@ -111,8 +111,8 @@ def test_a_buyers_case_file(store):
     sections = _sections(text)
     # the closes carry no buyer: they count through their order
     assert _rows(sections["Orders by seller"]) == [
-        ["s1", "generic", "1", "0", "0", "1", "0", "0", "0", "129.9000"],
-        ["s2", "generic", "1", "0", "0", "1", "0", "0", "0", "129.9000"],
+        ["s1", "generic", "1", "0", "0", "1", "0", "0", "0", "129.9000", "USD"],
+        ["s2", "generic", "1", "0", "0", "1", "0", "0", "0", "129.9000", "USD"],
     ]
     alerts = _rows(sections["Alerts, oldest first"])
     assert [r[:5] for r in alerts] == [  # date, time, rule, severity, seller
@@ -135,6 +135,17 @@ def test_a_buyers_case_file(store):
     at_s2 = buyer_report(store.query, "b1", scope=Scope(seller="s2"))
     assert at_s2.startswith("orderguard buyer b1 for seller s2: 2 events at 1 seller,")
     assert "0 alerts" in at_s2.splitlines()[0]
+
+
+def test_a_case_file_adds_up_order_values_only_in_one_currency(store):
+    store.write([StoredMessage(make_event(buyer="b1", seller="s1", event_id="u1")),
+                 StoredMessage(make_event(buyer="b1", seller="s1", event_id="u2")),
+                 StoredMessage(make_event(buyer="b1", seller="s2", event_id="c1")),
+                 StoredMessage(make_event(buyer="b1", seller="s2", event_id="c2",
+                                          currency="CNY"))], [])
+    rows = _rows(_sections(buyer_report(store.query, "b1"))["Orders by seller"])
+    assert [(r[0], r[2], r[-2], r[-1]) for r in rows] == [
+        ("s1", "2", "259.8000", "USD"), ("s2", "2", "NULL", "CNY,USD")]
 
 
 def test_case_file_times_are_utc_whatever_the_session_time_zone(store, tmp_path):
