@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 from kafka import KafkaAdminClient
 from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
@@ -18,6 +19,21 @@ log = logging.getLogger("orderguard.topics")
 
 class BrokerUnavailable(OrderguardError):  # noqa: N818
     """No Kafka broker answered at the configured address."""
+
+
+def broker_answers(bootstrap: str, timeout_s: float = 2.0) -> bool:
+    """Whether any bootstrap address accepts a TCP connection within ``timeout_s``.
+
+    A quick check before a client that would wait about 30 s for a broker that is not there.
+    """
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        try:
+            with socket.create_connection((host or "localhost", int(port)), timeout=timeout_s):
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
 
 
 def admin_client(bootstrap: str) -> KafkaAdminClient:

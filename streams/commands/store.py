@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ import click
 import orjson
 
 from streams.commands.base import CliError, Instant, load_settings
+from streams.core.lists import ALL_SELLERS
 
 if TYPE_CHECKING:
     from analytics.store import QueryResult
@@ -62,10 +64,11 @@ def report(seller: str | None, since: datetime | None, until: datetime | None,
     """Print the summary: events in, alerts by rule, riskiest buyers with their explanation.
 
     With --buyer, print that buyer's case file instead: their orders and what became of
-    them at each seller, every alert about them (ring alerts included) oldest first, the
-    accounts linked to them, alerts an allow list suppressed, and the events the alerts
-    cite as evidence: what to read before blocking a buyer, and to attach to a report to
-    the platform. Times are event times, in UTC.
+    them at each seller, their alerts oldest first, the accounts named with them, alerts
+    an allow list suppressed, the events the alerts cite as evidence, and their allow and
+    deny entries as the workers see them now (when Kafka answers): what to read before
+    blocking a buyer, and to attach to a report to the platform. Times are in UTC; the
+    store's are event times.
 
     \b
     Examples:
@@ -90,4 +93,30 @@ def report(seller: str | None, since: datetime | None, until: datetime | None,
     text = buyer_report(query, buyer, scope=scope, evidence=evidence)
     if text is None:
         raise CliError(f"no events or alerts stored for buyer {buyer!r}{scope.describe()}")
-    click.echo(text)
+    click.echo(text + "\n" + list_entries(s.kafka, buyer, seller))
+
+
+def list_entries(bootstrap: str, buyer: str, seller: str | None) -> str:
+    """The case file's last section: the buyer's allow and deny entries, as workers see them."""
+    from analytics.client import format_table
+    from analytics.store import QueryResult
+    from streams.kafka_admin import broker_answers
+    from streams.lists_topic import read_book
+
+    title = "\n== Allow and deny lists (orderguard.lists, now) =="
+    if not broker_answers(bootstrap):
+        return f"{title}\n(not shown: no Kafka broker answers at {bootstrap})"
+    now = int(time.time())
+    entries = [e for e in read_book(bootstrap, timeout_s=10).entries() if e.buyer_id == buyer
+               and (seller is None or e.seller_id in (seller, ALL_SELLERS))]
+    if not entries:
+        return f"{title}\n(none: `orderguard block add {buyer}` adds one)"
+    rows = [(e.kind, e.seller_id, e.reason, e.source, _utc(e.added_at),
+             "never" if e.expires_at is None else _utc(e.expires_at),
+             "yes" if e.active(now) else "expired") for e in entries]
+    columns = ["kind", "seller_id", "reason", "source", "added_at", "expires_at", "applies"]
+    return f"{title}\n{format_table(QueryResult(columns, rows))}"
+
+
+def _utc(epoch_s: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(epoch_s))

@@ -195,6 +195,9 @@ def test_report_command_scopes_and_says_when_a_buyer_is_unknown(env_store):
     case = runner.invoke(main, ["report", "--buyer", "b2"])
     assert case.exit_code == 0, case.output
     assert case.stdout.startswith("orderguard buyer b2: 2 events at 1 seller")
+    # no broker here (env_store): the lists are left out, at once, and it says why
+    assert case.stdout.endswith("== Allow and deny lists (orderguard.lists, now) ==\n"
+                                "(not shown: no Kafka broker answers at 127.0.0.1:9)\n")
     unknown = runner.invoke(main, ["report", "--buyer", "b3", "--seller", "s1"])
     assert unknown.exit_code == 2
     assert unknown.stderr.strip() == (
@@ -217,6 +220,7 @@ def env_store(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     monkeypatch.setenv("ORDERGUARD_WEB_PORT", "9")  # no worker: the file is read
+    monkeypatch.setenv("ORDERGUARD_KAFKA", "127.0.0.1:9")  # and no broker
     monkeypatch.setenv("ORDERGUARD_DUCKDB", str(tmp_path / "og.duckdb"))
     return CliRunner(), tmp_path / "og.duckdb"
 

@@ -88,3 +88,40 @@ def test_a_lists_topic_that_deletes_old_records_is_made_compacted(broker):
         assert compact_lists(admin, topic) is False  # nothing more to do
     finally:
         admin.close()
+
+
+def test_a_buyers_case_file_shows_their_entries_as_the_workers_see_them(
+        broker, tmp_path, monkeypatch):
+    import time
+
+    from click.testing import CliRunner
+
+    from analytics.store import Store, StoredMessage
+    from streams.cli import main
+    from streams.kafka_admin import ensure_topics
+    from streams.lists_topic import publish_entry
+    from tests.factories import make_event
+
+    buyer = f"case-{uuid.uuid4().hex[:8]}"
+    ensure_topics(broker, 4)
+    now = int(time.time())
+    publish_entry(broker, ListEntry(kind="deny", buyer_id=buyer, seller_id="*",
+                                    reason="9 unpaid orders", source="ops", added_at=now))
+    publish_entry(broker, ListEntry(kind="allow", buyer_id=buyer, seller_id="s9",
+                                    reason="wholesale", source="ops", added_at=now - 100,
+                                    expires_at=now - 10))
+    store = Store(tmp_path / "og.duckdb")
+    store.write([StoredMessage(make_event(buyer=buyer, seller="s1"))], [])
+    store.close()
+    monkeypatch.setenv("ORDERGUARD_KAFKA", broker)
+    monkeypatch.setenv("ORDERGUARD_DUCKDB", str(tmp_path / "og.duckdb"))
+    monkeypatch.setenv("ORDERGUARD_WEB_PORT", "9")
+
+    def lists_section(*args: str) -> list[list[str]]:
+        result = CliRunner().invoke(main, ["report", "--buyer", buyer, *args])
+        assert result.exit_code == 0, result.output
+        section = result.stdout.split("== Allow and deny lists (orderguard.lists, now) ==\n")[1]
+        return [line.split()[:2] + line.split()[-1:] for line in section.splitlines()[2:-1]]
+
+    assert lists_section() == [["allow", "s9", "expired"], ["deny", "*", "yes"]]
+    assert lists_section("--seller", "s1") == [["deny", "*", "yes"]]
