@@ -13,19 +13,11 @@ from pathlib import Path
 import pytest
 
 from analytics.client import query_worker
+from streams.kafka_admin import broker_answers
 from streams.supervise import WorkerProcess
 
 BOOTSTRAP = os.environ.get("ORDERGUARD_KAFKA", "localhost:9092")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _broker_answers() -> bool:
-    host, _, port = BOOTSTRAP.split(",")[0].rpartition(":")
-    try:
-        with socket.create_connection((host or "localhost", int(port)), timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -37,7 +29,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def broker() -> str:
-    if not _broker_answers():
+    if not broker_answers(BOOTSTRAP):
         if os.environ.get("ORDERGUARD_REQUIRE_KAFKA") == "1":
             pytest.fail(f"no Kafka broker answers at {BOOTSTRAP} (ORDERGUARD_REQUIRE_KAFKA=1)")
         pytest.skip(f"no Kafka broker at {BOOTSTRAP}; run `make test` to start one")
