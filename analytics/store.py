@@ -24,6 +24,10 @@ class ReadOnlyViolation(OrderguardError):  # noqa: N818
     """A query that is not a plain read."""
 
 
+class ResultTooLarge(OrderguardError):  # noqa: N818
+    """A query whose result has more rows than the caller takes."""
+
+
 READ_ONLY_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 _EVENT_COLUMNS = (
@@ -205,8 +209,17 @@ class Store:
         )
         cur.unregister("suppressed_batch")
 
-    def query(self, sql: str, params: Iterable[Any] | None = None) -> QueryResult:
-        """Run read-only SQL (SELECT / EXPLAIN only) on a cursor of its own and roll it back."""
+    def query(
+        self, sql: str, params: Iterable[Any] | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        """Run read-only SQL (SELECT / EXPLAIN only) on a cursor of its own and roll it back.
+
+        Raises:
+            ReadOnlyViolation: for anything but a read.
+            ResultTooLarge: when the result has more than ``max_rows`` rows (fetched no
+                further than one past it).
+
+        """
         cur = self.con.cursor()
         try:
             check_read_only(cur, sql)
@@ -214,9 +227,14 @@ class Store:
             try:
                 rel = cur.execute(sql, list(params) if params else None)
                 columns = [d[0] for d in rel.description or []]
-                rows = rel.fetchall()
+                rows = rel.fetchall() if max_rows is None else rel.fetchmany(max_rows + 1)
             finally:
                 cur.execute("ROLLBACK")
+            if max_rows is not None and len(rows) > max_rows:
+                raise ResultTooLarge(
+                    f"the result has more than {max_rows:,} rows, the most a worker serves "
+                    "(ORDERGUARD_SQL_MAX_ROWS): add a LIMIT, aggregate, or page with WHERE"
+                )
             return QueryResult(columns, rows)
         finally:
             cur.close()

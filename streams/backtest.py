@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from analytics.history import count_events, stored_events
+from analytics.history import PAGE_SIZE, count_events, stored_events
 from analytics.report import Query
 from schemas.alert import SEVERITY_RANK
 from streams.core.fields import epoch_of
@@ -59,6 +59,7 @@ def history(
     since: datetime | None,
     until: datetime | None,
     warmup: int,
+    page_size: int = PAGE_SIZE,
 ) -> tuple[Iterator[dict[str, Any]], int | None]:
     """The events a backtest replays, and how many there are (``None``: not known ahead).
 
@@ -68,13 +69,15 @@ def history(
         since: the first instant whose alerts count; ``warmup`` days before it are read too.
         until: the first instant left out.
         warmup: days replayed before ``since`` so that its windows are whole.
+        page_size: rows the store is asked for at once (a worker serves at most
+            ``ORDERGUARD_SQL_MAX_ROWS``).
 
     """
     start = since - timedelta(days=warmup) if since is not None else None
     if events_file is None:
         if query is None:
             raise ValueError("a backtest needs the store's query or an events file")
-        events = stored_events(query, start, until, on_error="skip")
+        events = stored_events(query, start, until, page_size, on_error="skip")
         return events, count_events(query, start, until)
     from streams.jsonl import read_events
 

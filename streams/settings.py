@@ -72,6 +72,7 @@ class Settings:
     sink_batch: int = 5000
     sink_interval_ms: int = 200
     sql_token: str | None = None
+    sql_max_rows: int = 100_000
     session_timeout_s: int = 30
     table_store: str = "bytes"
     standby_replicas: int = 1
@@ -104,6 +105,7 @@ class Settings:
             sink_batch=_int(env, "ORDERGUARD_SINK_BATCH", 5000),
             sink_interval_ms=_int(env, "ORDERGUARD_SINK_INTERVAL_MS", 200),
             sql_token=token,
+            sql_max_rows=_count(env, "ORDERGUARD_SQL_MAX_ROWS", 100_000),
             session_timeout_s=_int(env, "ORDERGUARD_SESSION_TIMEOUT_S", 30),
             table_store=_choice(env, "ORDERGUARD_TABLE_STORE", ("bytes", "memory", "rocksdb")),
             standby_replicas=_count(env, "ORDERGUARD_STANDBY_REPLICAS", 1),

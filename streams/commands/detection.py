@@ -110,6 +110,7 @@ def backtest(rules_file: str, baseline_file: str | None, events_file: str | None
         orderguard backtest --rules stricter.toml --since 2026-10-01
     """
     from analytics.client import run_sql
+    from analytics.history import PAGE_SIZE
     from streams.backtest import Backtest, detection, history, render, warmup_days
     from streams.jsonl import read_lists
 
@@ -122,7 +123,8 @@ def backtest(rules_file: str, baseline_file: str | None, events_file: str | None
                    int(since.timestamp()) if since else 0)
     warmup = max(warmup_days(run.baseline), warmup_days(run.candidate))
     query = None if events_file else (lambda q: run_sql(s.web_url, s.duckdb, q, s.sql_token))
-    events, total = history(query, events_file, since, until, warmup)
+    pages = min(PAGE_SIZE, s.sql_max_rows) if s.sql_max_rows else PAGE_SIZE
+    events, total = history(query, events_file, since, until, warmup, pages)
     show = sys.stderr.isatty() if progress is None else progress
     run.feed_all(events, total, (lambda line: click.echo(line, err=True)) if show else None)
     if not run.events:

@@ -311,6 +311,7 @@ def test_a_store_holding_an_event_the_orders_stage_refused_is_still_backtested(
     rules.write_text(STRICT)
     monkeypatch.setenv("ORDERGUARD_DUCKDB", str(path))
     monkeypatch.setenv("ORDERGUARD_WEB_PORT", "9")
+    monkeypatch.setenv("ORDERGUARD_SQL_MAX_ROWS", "1")  # the history read a row at a time
     result = CliRunner().invoke(main, ["backtest", "--rules", str(rules), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert orjson.loads(result.stdout)["events"] == 2

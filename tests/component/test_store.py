@@ -140,3 +140,14 @@ def test_suppressed_alerts_are_recorded_with_the_allow_list_entry(store):
     rows = store.query("SELECT alert_id, buyer_ids, list_reason, list_source FROM suppressions")
     assert rows.rows == [("s1", ["vip"], "wholesale", "ops")]
     assert store.query("SELECT count(*) FROM alerts").rows == [(0,)]
+
+
+def test_a_capped_query_refuses_a_result_over_the_cap_and_fetches_no_further(store):
+    from analytics.store import ResultTooLarge
+
+    assert store.query("SELECT * FROM range(3)", max_rows=3).rows == [(0,), (1,), (2,)]
+    with pytest.raises(ResultTooLarge, match="more than 2 rows"):
+        store.query("SELECT * FROM range(3)", max_rows=2)
+    # a billion rows are refused as fast as three: only one past the cap is fetched
+    with pytest.raises(ResultTooLarge, match="more than 1,000 rows"):
+        store.query("SELECT * FROM range(1000000000)", max_rows=1000)

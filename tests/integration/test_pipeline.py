@@ -277,6 +277,16 @@ def test_sql_cli_reads_while_the_worker_runs_and_refuses_writes(worker, run_id):
     assert refused.returncode == 2
     assert "only SELECT queries are allowed" in refused.stderr
     assert stored(worker, run_id)[0] == 4
+    # a result the worker would build whole beside its stages is refused past the cap
+    huge = subprocess.run([sys.executable, "-m", "streams.cli", "sql",
+                           "SELECT * FROM range(100000001)"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert huge.returncode == 2
+    assert "more than 100,000 rows, the most a worker serves" in huge.stderr
+    capped = subprocess.run([sys.executable, "-m", "streams.cli", "sql",
+                             "SELECT count(*) AS n FROM range(100000)", "--format", "jsonl"],
+                            env=env, capture_output=True, text=True, check=True).stdout
+    assert orjson.loads(capped) == {"n": 100000}
 
 
 def test_alerts_follow_prints_alerts_as_json_lines(broker, worker, run_id):

@@ -44,3 +44,10 @@ def test_standby_replicas_default_to_fausts_one_and_reach_the_app():
     assert app.conf.table_standby_replicas == 0
     with pytest.raises(ConfigError, match="ORDERGUARD_STANDBY_REPLICAS must be 0 or more"):
         Settings.from_env({"ORDERGUARD_STANDBY_REPLICAS": "-1"})
+
+
+def test_the_sql_row_cap_defaults_to_100000_and_0_lifts_it():
+    assert Settings.from_env({}).sql_max_rows == 100_000
+    assert Settings.from_env({"ORDERGUARD_SQL_MAX_ROWS": "0"}).sql_max_rows == 0
+    with pytest.raises(ConfigError, match="ORDERGUARD_SQL_MAX_ROWS must be 0 or more"):
+        Settings.from_env({"ORDERGUARD_SQL_MAX_ROWS": "-1"})
