@@ -28,6 +28,10 @@ class ResultTooLarge(OrderguardError):  # noqa: N818
     """A query whose result has more rows than the caller takes."""
 
 
+class QueryTimeout(OrderguardError):  # noqa: N818
+    """A query that ran longer than the caller allows; it was interrupted."""
+
+
 READ_ONLY_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 _EVENT_COLUMNS = (
@@ -210,7 +214,11 @@ class Store:
         cur.unregister("suppressed_batch")
 
     def query(
-        self, sql: str, params: Iterable[Any] | None = None, max_rows: int | None = None
+        self,
+        sql: str,
+        params: Iterable[Any] | None = None,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
     ) -> QueryResult:
         """Run read-only SQL (SELECT / EXPLAIN only) on a cursor of its own and roll it back.
 
@@ -218,17 +226,31 @@ class Store:
             ReadOnlyViolation: for anything but a read.
             ResultTooLarge: when the result has more than ``max_rows`` rows (fetched no
                 further than one past it).
+            QueryTimeout: when it ran longer than ``timeout_s``; DuckDB is interrupted, so
+                the query stops using the machine too.
 
         """
         cur = self.con.cursor()
+        timer = None
         try:
             check_read_only(cur, sql)
             cur.execute("BEGIN TRANSACTION")
+            if timeout_s is not None:
+                timer = threading.Timer(timeout_s, cur.interrupt)
+                timer.daemon = True
+                timer.start()
             try:
                 rel = cur.execute(sql, list(params) if params else None)
                 columns = [d[0] for d in rel.description or []]
                 rows = rel.fetchall() if max_rows is None else rel.fetchmany(max_rows + 1)
+            except duckdb.InterruptException:
+                raise QueryTimeout(
+                    f"the query ran longer than {timeout_s:g} s, the most a worker allows "
+                    "(ORDERGUARD_SQL_TIMEOUT_S), and was stopped"
+                ) from None
             finally:
+                if timer is not None:
+                    timer.cancel()
                 cur.execute("ROLLBACK")
             if max_rows is not None and len(rows) > max_rows:
                 raise ResultTooLarge(

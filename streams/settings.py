@@ -73,6 +73,7 @@ class Settings:
     sink_interval_ms: int = 200
     sql_token: str | None = None
     sql_max_rows: int = 100_000
+    sql_timeout_s: float = 30.0
     session_timeout_s: int = 30
     table_store: str = "bytes"
     standby_replicas: int = 1
@@ -106,6 +107,7 @@ class Settings:
             sink_interval_ms=_int(env, "ORDERGUARD_SINK_INTERVAL_MS", 200),
             sql_token=token,
             sql_max_rows=_count(env, "ORDERGUARD_SQL_MAX_ROWS", 100_000),
+            sql_timeout_s=_seconds(env, "ORDERGUARD_SQL_TIMEOUT_S", 30.0),
             session_timeout_s=_int(env, "ORDERGUARD_SESSION_TIMEOUT_S", 30),
             table_store=_choice(env, "ORDERGUARD_TABLE_STORE", ("bytes", "memory", "rocksdb")),
             standby_replicas=_count(env, "ORDERGUARD_STANDBY_REPLICAS", 1),

@@ -13,7 +13,7 @@ import orjson
 from aiohttp import web as aioweb
 from faust.web import Request, Response, View
 
-from analytics.store import ReadOnlyViolation, ResultTooLarge
+from analytics.store import QueryTimeout, ReadOnlyViolation, ResultTooLarge
 from streams import topics
 from streams.agents import metrics
 from streams.agents.wiring import Wiring, delivery_record
@@ -126,15 +126,19 @@ def register(w: Wiring) -> None:
                 return _json(self, {"error": "this worker does not hold the analytics store"}, 503)
             try:
                 sql = orjson.loads(await request.read())["sql"]
-                # a result is built whole in this process, beside the stages: it is capped
+                # a query runs in this process, beside the stages: its result is capped,
+                # and its time (a client that gave up would not stop it)
                 result = await asyncio.to_thread(sink.store.query, sql, None,
-                                                 w.settings.sql_max_rows or None)
+                                                 w.settings.sql_max_rows or None,
+                                                 w.settings.sql_timeout_s or None)
             except (orjson.JSONDecodeError, KeyError, TypeError):
                 return _json(self, {"error": 'send a JSON body {"sql": "SELECT ..."}'}, 400)
             except ReadOnlyViolation as exc:
                 return _json(self, {"error": str(exc)}, 403)
             except ResultTooLarge as exc:
                 return _json(self, {"error": str(exc)}, 413)
+            except QueryTimeout as exc:
+                return _json(self, {"error": str(exc)}, 408)
             except Exception as exc:  # noqa: BLE001 - a bad query is the caller's error
                 return _json(self, {"error": str(exc).splitlines()[0]}, 400)
             return _json(self, {"columns": result.columns, "rows": result.rows})

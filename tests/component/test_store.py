@@ -151,3 +151,17 @@ def test_a_capped_query_refuses_a_result_over_the_cap_and_fetches_no_further(sto
     # a billion rows are refused as fast as three: only one past the cap is fetched
     with pytest.raises(ResultTooLarge, match="more than 1,000 rows"):
         store.query("SELECT * FROM range(1000000000)", max_rows=1000)
+
+
+def test_a_query_past_its_time_is_interrupted_and_the_store_goes_on(store):
+    import time
+
+    from analytics.store import QueryTimeout
+
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match="ran longer than 0.5 s"):
+        store.query("SELECT count(*) FROM range(100000000000)", timeout_s=0.5)
+    assert time.monotonic() - started < 10  # counting to 1e11 takes minutes
+    assert store.query("SELECT 42", timeout_s=0.5).rows == [(42,)]
+    time.sleep(0.7)  # the timer of a query that finished in time interrupts nothing later
+    assert store.query("SELECT 43").rows == [(43,)]

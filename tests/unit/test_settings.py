@@ -51,3 +51,10 @@ def test_the_sql_row_cap_defaults_to_100000_and_0_lifts_it():
     assert Settings.from_env({"ORDERGUARD_SQL_MAX_ROWS": "0"}).sql_max_rows == 0
     with pytest.raises(ConfigError, match="ORDERGUARD_SQL_MAX_ROWS must be 0 or more"):
         Settings.from_env({"ORDERGUARD_SQL_MAX_ROWS": "-1"})
+
+
+def test_sql_queries_have_30_seconds_by_default():
+    assert Settings.from_env({}).sql_timeout_s == 30.0
+    assert Settings.from_env({"ORDERGUARD_SQL_TIMEOUT_S": "120"}).sql_timeout_s == 120.0
+    with pytest.raises(ConfigError, match="ORDERGUARD_SQL_TIMEOUT_S"):
+        Settings.from_env({"ORDERGUARD_SQL_TIMEOUT_S": "0"})
