@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from analytics.client import format_table
-from analytics.sqltext import literal, time_bounds
+from analytics.sqltext import InvalidValue, literal, time_bounds
 from analytics.store import QueryResult
 from schemas.alert import SEVERITIES
 
@@ -72,7 +72,7 @@ class Scope:
 
     def __post_init__(self) -> None:
         if self.since and self.until and self.until <= self.since:
-            raise ValueError("--until must be after --since")
+            raise InvalidValue("--until must be after --since")
 
     def sources(self) -> dict[str, str]:
         """The scoped tables, as SQL to put after ``FROM``.

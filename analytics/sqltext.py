@@ -9,17 +9,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from streams.errors import OrderguardError
+
+
+class InvalidValue(OrderguardError, ValueError):
+    """A value a query cannot be scoped by (the CLI prints it as a one-line error)."""
+
 
 def literal(text: str) -> str:
     """``text`` as a SQL string literal (DuckDB's standard strings: only ``'`` is special).
 
     Raises:
-        ValueError: for a NUL character, which no id or name of the store holds.
+        InvalidValue: for a NUL character, which no id or name of the store holds.
 
     """
     text = str(text)
     if "\x00" in text:
-        raise ValueError("a NUL character cannot be part of a value")
+        raise InvalidValue("a NUL character cannot be part of a value")
     return "'" + text.replace("'", "''") + "'"
 
 

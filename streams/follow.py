@@ -54,13 +54,15 @@ def follow_alerts(
             try:
                 alert = orjson.loads(message.value)
             except orjson.JSONDecodeError as exc:
-                alert = exc
-            if isinstance(alert, dict):
-                yield alert
-            else:  # a downstream consumer skips what is no alert, and says so
-                log.warning("skipped %s[%d]@%d: not a JSON alert (%s)", message.topic,
-                            message.partition, message.offset,
-                            alert if isinstance(alert, Exception) else type(alert).__name__)
+                reason = str(exc)
+            else:
+                if isinstance(alert, dict):
+                    yield alert
+                    continue
+                reason = type(alert).__name__
+            # a downstream consumer skips what is no alert, and says so
+            log.warning("skipped %s[%d]@%d: not a JSON alert (%s)", message.topic,
+                        message.partition, message.offset, reason)
     finally:
         consumer.close()
 

@@ -98,12 +98,13 @@ def block_list(show_all: bool, fmt: str) -> None:
             click.echo(orjson.dumps(entry.to_dict()))
         return
     columns = ["kind", "buyer_id", "seller_id", "reason", "source", "added_at", "expires_at"]
-    rows = [tuple(_when(v) if c.endswith("_at") else v
+    rows = [tuple(format_when(v) if c.endswith("_at") else v
                   for c, v in entry.to_dict().items()) for entry in entries]
     click.echo(format_table(QueryResult(columns, rows)))
 
 
-def _when(epoch_s: int | None) -> str:
+def format_when(epoch_s: int | None) -> str:
+    """An entry's time as RFC 3339 UTC, or ``never`` for no expiry (also the case file's)."""
     if epoch_s is None:
         return "never"
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch_s))

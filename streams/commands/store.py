@@ -81,10 +81,7 @@ def report(seller: str | None, since: datetime | None, until: datetime | None,
     from analytics.report import Scope, buyer_report, summary
 
     s = load_settings()
-    try:
-        scope = Scope(seller=seller, since=since, until=until)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
+    scope = Scope(seller=seller, since=since, until=until)
 
     def query(sql: str) -> QueryResult:
         return run_sql(s.web_url, s.duckdb, sql, s.sql_token)
@@ -102,6 +99,7 @@ def list_entries(bootstrap: str, buyer: str, seller: str | None) -> str:
     """The case file's last section: the buyer's allow and deny entries, as workers see them."""
     from analytics.client import format_table
     from analytics.store import QueryResult
+    from streams.commands.lists import format_when
     from streams.kafka_admin import broker_answers
     from streams.lists_topic import read_book
 
@@ -113,12 +111,8 @@ def list_entries(bootstrap: str, buyer: str, seller: str | None) -> str:
                and (seller is None or e.seller_id in (seller, ALL_SELLERS))]
     if not entries:
         return f"{title}\n(none: `orderguard block add {buyer}` adds one)"
-    rows = [(e.kind, e.seller_id, e.reason, e.source, _utc(e.added_at),
-             "never" if e.expires_at is None else _utc(e.expires_at),
-             "yes" if e.active(now) else "expired") for e in entries]
+    rows = [(e.kind, e.seller_id, e.reason, e.source, format_when(e.added_at),
+             format_when(e.expires_at), "yes" if e.active(now) else "expired")
+            for e in entries]
     columns = ["kind", "seller_id", "reason", "source", "added_at", "expires_at", "applies"]
     return f"{title}\n{format_table(QueryResult(columns, rows))}"
-
-
-def _utc(epoch_s: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(epoch_s))

@@ -205,6 +205,9 @@ def test_report_command_scopes_and_says_when_a_buyer_is_unknown(env_store):
     backwards = runner.invoke(main, ["report", "--since", "2026-10-05", "--until", "2026-10-01"])
     assert backwards.exit_code == 2
     assert "--until must be after --since" in backwards.stderr
+    nul = runner.invoke(main, ["report", "--seller", "s\x001"])
+    assert nul.exit_code == 2
+    assert nul.stderr.strip() == "Error: a NUL character cannot be part of a value"
 
 
 def test_dates_take_a_duration_back_from_now():
