@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import io
+import lzma
 import sys
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -11,7 +17,55 @@ import orjson
 
 from schemas.event import validate_event
 from streams.core.lists import ListBook, ListEntry
-from streams.errors import InvalidEvent
+from streams.errors import InvalidEvent, OrderguardError
+
+# bad lines named one by one before the rest are only counted: a file that is not JSON Lines
+# at all (a binary, the wrong export) would otherwise print a line of stderr per line
+REPORTED_SKIPS = 20
+
+# compressed files are read as they are, recognised by their first bytes (not their name,
+# so that standard input works too)
+_COMPRESSED: tuple[tuple[bytes, Callable[[IO[bytes]], IO[bytes]]], ...] = (
+    (b"\x1f\x8b", lambda raw: gzip.GzipFile(fileobj=raw, mode="rb")),
+    (b"BZh", lambda raw: bz2.BZ2File(raw)),
+    (b"\xfd7zXZ\x00", lambda raw: lzma.LZMAFile(raw)),
+)
+# what a damaged or cut-off compressed file raises while it is read
+_DAMAGED = (EOFError, gzip.BadGzipFile, lzma.LZMAError, zlib.error)
+
+
+@contextmanager
+def open_lines(path: Path | str) -> Iterator[IO[bytes]]:
+    """Open a file (``-`` is standard input) for reading lines, decompressing it if need be.
+
+    gzip, bzip2 and xz files are recognised by their first bytes and read decompressed.
+
+    Raises:
+        OrderguardError: compressed data ends early or is damaged (the error names the file).
+
+    """
+    raw: IO[bytes] = sys.stdin.buffer if str(path) == "-" else open(path, "rb")  # noqa: SIM115
+    try:
+        if not hasattr(raw, "peek"):
+            raw = io.BufferedReader(raw)  # type: ignore[arg-type]  # e.g. a BytesIO stdin
+        head = raw.peek(6)[:6]  # type: ignore[attr-defined]
+        opener = next((o for magic, o in _COMPRESSED if head.startswith(magic)), None)
+        stream = opener(raw) if opener else raw
+        try:
+            yield stream
+        except _DAMAGED as exc:
+            raise OrderguardError(f"{path}: the compressed data is damaged or cut off "
+                                  f"({exc})") from None
+        except OSError as exc:  # bz2 reports damage as a bare OSError
+            if opener is None:
+                raise
+            raise OrderguardError(f"{path}: the compressed data is damaged ({exc})") from None
+        finally:
+            if stream is not raw:
+                stream.close()
+    finally:
+        if raw is not sys.stdin.buffer:
+            raw.close()
 
 
 def read_events(
@@ -19,28 +73,44 @@ def read_events(
 ) -> Iterator[dict[str, Any]]:
     """Yield validated canonical events from a JSON Lines file (``-`` is standard input).
 
+    The file may be gzip, bzip2 or xz compressed (see :func:`open_lines`).
+
     Args:
         path: the file.
         on_error: ``"raise"`` stops at the first bad line; ``"skip"`` reports it and goes on.
+            The first :data:`REPORTED_SKIPS` skipped lines are named, the rest counted at
+            the end.
         errors: where skipped lines are reported (standard error by default).
 
+    Raises:
+        InvalidEvent: a bad line with ``on_error="raise"``; or, when skipping, a file none
+            of whose lines is a canonical event (likely not an events file at all).
+
     """
-    stream = sys.stdin.buffer if str(path) == "-" else open(path, "rb")  # noqa: SIM115
     report = errors or sys.stderr
-    try:
+    skipped = valid = 0
+    with open_lines(path) as stream:
         for lineno, line in enumerate(stream, 1):
             if not line.strip():
                 continue
             try:
-                yield validate_event(orjson.loads(line))
+                event = validate_event(orjson.loads(line))
             except (orjson.JSONDecodeError, InvalidEvent) as exc:
                 reason = _where(path, lineno, exc)
                 if on_error == "raise":
                     raise InvalidEvent(reason) from None
-                print(f"skipped {reason}", file=report)
-    finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
+                skipped += 1
+                if skipped <= REPORTED_SKIPS:
+                    print(f"skipped {reason}", file=report)
+                continue
+            valid += 1
+            yield event
+    if skipped > REPORTED_SKIPS:
+        print(f"skipped {skipped - REPORTED_SKIPS:,} more invalid lines of {path} "
+              f"({skipped:,} in all; the first {REPORTED_SKIPS} are named above)", file=report)
+    if skipped and not valid:
+        raise InvalidEvent(f"{path}: none of its {skipped:,} lines is a canonical event "
+                           "(is it a JSON Lines file of events?)")
 
 
 def read_lists(path: Path | str) -> ListBook:
@@ -54,7 +124,7 @@ def read_lists(path: Path | str) -> ListBook:
 
     """
     book = ListBook()
-    with open(path, "rb") as stream:
+    with open_lines(path) as stream:
         for lineno, line in enumerate(stream, 1):
             if not line.strip():
                 continue
@@ -68,7 +138,10 @@ def read_lists(path: Path | str) -> ListBook:
 
 def _where(path: Path | str, lineno: int, exc: Exception) -> str:
     """``file:line: reason``, the reason's first line: how a bad line is named."""
-    return f"{path}:{lineno}: {str(exc).splitlines()[0]}"
+    reason = str(exc).splitlines()[0]
+    if isinstance(exc, orjson.JSONDecodeError):
+        reason = f"not JSON: {reason}"  # orjson's own words name no file format
+    return f"{path}:{lineno}: {reason}"
 
 
 def write_lines(values: Iterable[dict[str, Any]], out: IO[bytes] | None = None) -> int:

@@ -40,11 +40,13 @@ def replay(events_file: str, rules_file: str | None, lists_file: str | None,
     alert ids as the streaming pipeline. Invalid lines are reported on stderr and skipped,
     as the stream dead-letters them. With --lists, a deny-listed buyer's orders raise
     blocked_buyer_order and an allow-listed buyer's alerts are left out (counted on stderr),
-    each entry applying while it has not expired, by event time.
+    each entry applying while it has not expired, by event time. The file may be gzip,
+    bzip2 or xz compressed; - reads standard input.
 
     \b
     Examples:
         orderguard replay day.jsonl --rules rules.toml > alerts.jsonl
+        orderguard replay archive/2026-10.jsonl.gz > alerts.jsonl
         orderguard block list --all --format jsonl > lists.jsonl
         orderguard replay day.jsonl --lists lists.jsonl > alerts.jsonl
     """
@@ -86,7 +88,8 @@ def replay(events_file: str, rules_file: str | None, lists_file: str | None,
               help="The rules to compare with; default: ORDERGUARD_RULES or the packaged ones.")
 @click.option("--events", "events_file",
               type=click.Path(exists=True, dir_okay=False, allow_dash=True),
-              help="Canonical events (JSON Lines) instead of the analytics store.")
+              help="Canonical events (JSON Lines, may be compressed) instead of the analytics "
+                   "store.")
 @click.option("--since", type=Instant(), help="Count alerts from this day or time (UTC).")
 @click.option("--until", type=Instant(), help="Leave out events from this day or time (UTC).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",

@@ -72,6 +72,7 @@ def produce(events_file: str) -> None:
     """Publish canonical events (JSON Lines) to orderguard.events, keyed by order id.
 
     Every line is checked first; a bad line stops the command before anything is sent.
+    The file may be gzip, bzip2 or xz compressed; - reads standard input.
 
     \b
     Example:

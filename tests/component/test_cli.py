@@ -79,6 +79,63 @@ def test_replay_skips_bad_lines_and_says_where(runner, tmp_path):
     assert f"skipped {path}:2:" in result.stderr
 
 
+@pytest.mark.parametrize("compress", ["gzip", "bz2", "lzma"])
+@pytest.mark.parametrize("stdin", [False, True])
+def test_replay_reads_a_compressed_file_as_the_plain_one(runner, tmp_path, compress, stdin):
+    import importlib
+
+    from streams.simulator import simulate
+
+    plain = jsonl(tmp_path / "day.jsonl", simulate(11, buyers=80).events)
+    packed = importlib.import_module(compress).compress(plain.read_bytes())
+    (tmp_path / "day.pack").write_bytes(packed)
+    expected = runner.invoke(main, ["replay", str(plain)]).stdout
+    args = ["replay", "-"] if stdin else ["replay", str(tmp_path / "day.pack")]
+    result = runner.invoke(main, args, input=packed if stdin else None)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected and expected
+
+
+def test_replay_of_a_cut_off_compressed_file_fails_with_one_line(runner, tmp_path):
+    import gzip
+
+    from streams.simulator import simulate
+
+    packed = gzip.compress(jsonl(tmp_path / "day.jsonl", simulate(11, buyers=80).events)
+                           .read_bytes())
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(packed[: len(packed) // 2])
+    result = runner.invoke(main, ["replay", str(cut)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: {cut}: the compressed data is damaged or cut off (Compressed file ended "
+        "before the end-of-stream marker was reached)")
+
+
+def test_replay_names_the_first_20_bad_lines_and_counts_the_rest(runner, tmp_path):
+    from streams.jsonl import REPORTED_SKIPS
+
+    path = tmp_path / "noisy.jsonl"
+    path.write_bytes(b"{nope\n" * 50 + orjson.dumps(make_event()) + b"\n")
+    result = runner.invoke(main, ["replay", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    named = [line.split(": not JSON: ")[0] for line in lines[:REPORTED_SKIPS]]
+    assert named == [f"skipped {path}:{n}" for n in range(1, REPORTED_SKIPS + 1)]
+    assert lines[REPORTED_SKIPS:] == [
+        f"skipped 30 more invalid lines of {path} (50 in all; the first 20 are named above)"]
+
+
+def test_replay_of_a_file_with_no_event_in_it_fails(runner, tmp_path):
+    path = tmp_path / "alerts.jsonl"  # the wrong file: alerts, not events
+    path.write_bytes(b'{"alert_id": "a1"}\n' * 3)
+    result = runner.invoke(main, ["replay", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {path}: none of its 3 lines is a canonical event (is it a JSON Lines file "
+        "of events?)")
+
+
 def test_replay_with_a_broken_rules_file_fails_with_one_line_and_exit_2(runner, tmp_path):
     rules = tmp_path / "rules.toml"
     rules.write_text("this is = = not toml")
