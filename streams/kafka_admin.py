@@ -44,12 +44,27 @@ def admin_client(bootstrap: str) -> KafkaAdminClient:
         raise broker_unavailable(bootstrap, exc) from None
 
 
-def broker_unavailable(bootstrap: str, exc: BaseException) -> BrokerUnavailable:
-    """The error to raise when kafka-python reached no broker at ``bootstrap``."""
+def broker_unavailable(bootstrap: str, exc: BaseException | str) -> BrokerUnavailable:
+    """The error to raise when no broker answered at ``bootstrap`` (kafka-python's, or why)."""
+    why = exc if isinstance(exc, str) else type(exc).__name__
     return BrokerUnavailable(
-        f"no Kafka broker answers at {bootstrap} ({type(exc).__name__}); start one with "
+        f"no Kafka broker answers at {bootstrap} ({why}); start one with "
         "`make kafka-up`, or set ORDERGUARD_KAFKA"
     )
+
+
+def require_broker(bootstrap: str) -> None:
+    """Fail at once when nothing accepts a connection at ``bootstrap``.
+
+    For commands a user waits on: kafka-python would retry its bootstrap for about 30 s
+    before saying what this says in 2 s at most.
+
+    Raises:
+        BrokerUnavailable: no address of ``bootstrap`` accepts a TCP connection.
+
+    """
+    if not broker_answers(bootstrap):
+        raise broker_unavailable(bootstrap, "nothing accepts connections there")
 
 
 def topic_specs(app_id: str, partitions: int) -> list[NewTopic]:

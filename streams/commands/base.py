@@ -59,6 +59,19 @@ def load_settings() -> Settings:
         raise CliError(str(exc)) from None
 
 
+def kafka_settings() -> Settings:
+    """The settings, once a broker accepts connections at ``ORDERGUARD_KAFKA`` (2 s at most).
+
+    For the commands that talk to Kafka, so that one with no broker fails at once, in one
+    line, instead of after kafka-python's 30 s bootstrap.
+    """
+    from streams.kafka_admin import require_broker
+
+    settings = load_settings()
+    require_broker(settings.kafka)
+    return settings
+
+
 class Instant(click.ParamType):
     """A UTC day (``2026-10-01``), an RFC 3339 instant, or a duration back from now.
 

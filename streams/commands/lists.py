@@ -8,7 +8,7 @@ from typing import Any
 import click
 import orjson
 
-from streams.commands.base import load_settings
+from streams.commands.base import kafka_settings
 
 
 @click.group()
@@ -53,7 +53,7 @@ def block_add(buyer: str, seller: str | None, reason: str, source: str | None,
                       seller_id=seller or ALL_SELLERS, reason=reason,
                       source=source or getpass.getuser(), added_at=now,
                       expires_at=parse_expiry(expires, now))
-    publish_entry(load_settings().kafka, entry)
+    publish_entry(kafka_settings().kafka, entry)
     click.echo(f"{entry.kind}-listed {buyer} at {entry.seller_id}", err=True)
 
 
@@ -72,7 +72,7 @@ def block_remove(buyer: str, seller: str | None, allow: bool) -> None:
     from streams.lists_topic import remove_entry
 
     kind = "allow" if allow else "deny"
-    remove_entry(load_settings().kafka, entry_key(kind, seller or ALL_SELLERS, buyer))
+    remove_entry(kafka_settings().kafka, entry_key(kind, seller or ALL_SELLERS, buyer))
     click.echo(f"removed {buyer} from the {kind} list at {seller or ALL_SELLERS}", err=True)
 
 
@@ -92,7 +92,7 @@ def block_list(show_all: bool, fmt: str) -> None:
     from streams.lists_topic import read_book
 
     now = int(time.time())
-    entries = [e for e in read_book(load_settings().kafka).entries() if show_all or e.active(now)]
+    entries = [e for e in read_book(kafka_settings().kafka).entries() if show_all or e.active(now)]
     if fmt == "jsonl":
         for entry in entries:
             click.echo(orjson.dumps(entry.to_dict()))

@@ -14,7 +14,7 @@ import orjson
 
 from schemas.alert import SEVERITIES
 from streams import CORE
-from streams.commands.base import CliError, load_settings
+from streams.commands.base import CliError, kafka_settings, load_settings
 
 if TYPE_CHECKING:
     from streams.lag import TopicLag
@@ -83,9 +83,9 @@ def produce(events_file: str) -> None:
     from streams.kafka_admin import ensure_topics
     from streams.producer import produce as send
 
-    settings = load_settings()
-    events = list(read_events(events_file))
+    events = list(read_events(events_file))  # a bad file is refused, broker or not
     check_clock(events, datetime.now(UTC))
+    settings = kafka_settings()
     ensure_topics(settings.kafka, settings.partitions, settings.app_id)
     count = send(settings.kafka, events)
     click.echo(f"produced {count} events to orderguard.events", err=True)
@@ -114,7 +114,7 @@ def alerts(follow: bool, group: str | None, idle_timeout: float | None,
     """
     from streams.follow import alert_filter, follow_alerts
 
-    settings = load_settings()
+    settings = kafka_settings()
     keep = alert_filter(sellers, min_severity)
     timeout = idle_timeout if follow else (idle_timeout or 3.0)
     for alert in follow_alerts(settings.kafka, group=group, idle_timeout_s=timeout):
@@ -162,7 +162,7 @@ def demo(seed: int | None, buyers: int, workdir: str) -> None:
     """
     from streams.demo import run_demo
 
-    run_demo(load_settings(), seed if seed is not None else int(time.time()) % 100_000, buyers,
+    run_demo(kafka_settings(), seed if seed is not None else int(time.time()) % 100_000, buyers,
              Path(workdir), click.echo)
 
 
@@ -190,7 +190,7 @@ def lag(watch: float | None, fmt: str) -> None:
     """
     from streams.lag import stage_lags
 
-    settings = load_settings()
+    settings = kafka_settings()
     rows = stage_lags(settings.kafka, settings.app_id)
     if watch is None:
         click.echo(_lag_json(rows) if fmt == "json" else _lag_table(rows))

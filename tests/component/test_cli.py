@@ -269,11 +269,35 @@ def test_worker_runs_without_faust_s_terminal_spinner(monkeypatch, runner):
     assert ran == [None]
 
 
-def test_a_kafka_command_without_a_broker_fails_in_one_line_with_exit_2(runner, monkeypatch):
+@pytest.mark.parametrize("args", [
+    ["alerts"], ["alerts", "--follow"], ["lag"], ["block", "list"],
+    ["block", "add", "b-1", "--reason", "test"], ["block", "remove", "b-1"], ["demo"],
+    ["produce", "-"],
+])
+def test_a_kafka_command_without_a_broker_fails_at_once_in_one_line(runner, monkeypatch,
+                                                                    args, tmp_path):
+    import time
+
+    monkeypatch.setenv("ORDERGUARD_KAFKA", "127.0.0.1:9")  # nothing listens on port 9
+    monkeypatch.chdir(tmp_path)  # the demo's work directory, should it get that far
+    started = time.monotonic()
+    result = runner.invoke(main, args, input=orjson.dumps(make_event()) + b"\n")
+    assert time.monotonic() - started < 5  # not kafka-python's 30 s bootstrap
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        "Error: no Kafka broker answers at 127.0.0.1:9 (nothing accepts connections there); "
+        "start one with `make kafka-up`, or set ORDERGUARD_KAFKA"
+    ]
+
+
+def test_kafka_pythons_own_bootstrap_failure_is_one_line_too(runner, monkeypatch):
+    import streams.kafka_admin
     import streams.lag
 
+    # something accepts connections but no broker answers: kafka-python's timeout decides
+    monkeypatch.setattr(streams.kafka_admin, "broker_answers", lambda bootstrap: True)
     monkeypatch.setattr(streams.lag, "BOOTSTRAP_TIMEOUT_MS", 300)
-    monkeypatch.setenv("ORDERGUARD_KAFKA", "127.0.0.1:9")  # nothing listens on port 9
+    monkeypatch.setenv("ORDERGUARD_KAFKA", "127.0.0.1:9")
     result = runner.invoke(main, ["lag"])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
