@@ -143,8 +143,8 @@ def backtest(rules_file: str, baseline_file: str | None, events_file: str | None
 
 @click.command()
 @click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--buyers", type=int, default=300, show_default=True)
-@click.option("--days", type=int, default=1, show_default=True)
+@click.option("--buyers", type=click.IntRange(1), default=300, show_default=True)
+@click.option("--days", type=click.IntRange(1), default=1, show_default=True)
 def simulate(seed: int, buyers: int, days: int) -> None:
     """Print simulated marketplace traffic (honest and malicious buyers) as JSON Lines.
 
@@ -160,8 +160,8 @@ def simulate(seed: int, buyers: int, days: int) -> None:
 
 @click.command()
 @click.option("--seed", type=int, default=None, help="Simulator seed (default: a new one).")
-@click.option("--buyers", type=int, default=3000, show_default=True)
-@click.option("--days", type=int, default=7, show_default=True)
+@click.option("--buyers", type=click.IntRange(1), default=3000, show_default=True)
+@click.option("--days", type=click.IntRange(1), default=7, show_default=True)
 @rules_option
 def evaluate(seed: int | None, buyers: int, days: int, rules_file: str | None) -> None:
     """Score the rules on simulated traffic: precision and recall per buyer archetype.

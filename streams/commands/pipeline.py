@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.option("--web-port", type=int, help="HTTP port (default ORDERGUARD_WEB_PORT or 6066).")
+@click.option("--web-port", type=click.IntRange(1, 65535), help="HTTP port (default ORDERGUARD_WEB_PORT or 6066).")
 @click.option("--loglevel", default="info", show_default=True)
 def worker(web_port: int | None, loglevel: str) -> None:
     """Run the streaming pipeline: webhook ingest, orders/buyers stages, DuckDB sink.
@@ -148,7 +148,7 @@ def normalize(platform: str, topic: str | None, body_file: str) -> None:
 
 @click.command()
 @click.option("--seed", type=int, default=None, help="Simulator seed (default: a new one).")
-@click.option("--buyers", type=int, default=300, show_default=True)
+@click.option("--buyers", type=click.IntRange(1), default=300, show_default=True)
 @click.option("--workdir", type=click.Path(file_okay=False), default="demo", show_default=True,
               help="Where the demo keeps its DuckDB file and worker log.")
 def demo(seed: int | None, buyers: int, workdir: str) -> None:

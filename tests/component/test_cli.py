@@ -136,6 +136,16 @@ def test_replay_of_a_file_with_no_event_in_it_fails(runner, tmp_path):
         "of events?)")
 
 
+@pytest.mark.parametrize("args", [
+    ["simulate", "--days", "0"], ["simulate", "--buyers", "-1"], ["evaluate", "--buyers", "0"],
+    ["evaluate", "--days", "0"], ["demo", "--buyers", "0"], ["worker", "--web-port", "0"],
+])
+def test_a_count_that_makes_no_sense_is_refused_before_any_work(runner, args):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert "is not in the range" in result.stderr
+
+
 def test_replay_with_a_broken_rules_file_fails_with_one_line_and_exit_2(runner, tmp_path):
     rules = tmp_path / "rules.toml"
     rules.write_text("this is = = not toml")
