@@ -250,7 +250,11 @@ class Store:
                 ) from None
             finally:
                 if timer is not None:
+                    # a timer that fired just as the query ended interrupts nothing once it
+                    # is done (DuckDB clears the flag when the next statement starts); not
+                    # waiting for it could interrupt the ROLLBACK
                     timer.cancel()
+                    timer.join()
                 cur.execute("ROLLBACK")
             if max_rows is not None and len(rows) > max_rows:
                 raise ResultTooLarge(

@@ -165,3 +165,17 @@ def test_a_query_past_its_time_is_interrupted_and_the_store_goes_on(store):
     assert store.query("SELECT 42", timeout_s=0.5).rows == [(42,)]
     time.sleep(0.7)  # the timer of a query that finished in time interrupts nothing later
     assert store.query("SELECT 43").rows == [(43,)]
+
+
+def test_a_timer_that_fires_as_the_query_ends_does_not_spoil_its_answer(store, monkeypatch):
+    import threading
+
+    class FiresLate(threading.Timer):
+        # fires exactly between the end of the query and its cancellation
+        def cancel(self):
+            self.function()
+            super().cancel()
+
+    monkeypatch.setattr(threading, "Timer", FiresLate)
+    assert store.query("SELECT 42", timeout_s=30).rows == [(42,)]
+    assert store.query("SELECT 43", timeout_s=30).rows == [(43,)]
