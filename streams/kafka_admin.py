@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
+from collections.abc import Callable
 
 from kafka import KafkaAdminClient
 from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
@@ -34,6 +36,46 @@ def broker_answers(bootstrap: str, timeout_s: float = 2.0) -> bool:
         except (OSError, ValueError):
             continue
     return False
+
+
+def wait_for_broker(
+    bootstrap: str,
+    limit_s: float | None,
+    say: Callable[[str], None],
+    *,
+    every_s: float = 15.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Wait until something accepts connections at ``bootstrap``, saying so now and then.
+
+    For the worker, a service: started before its broker (a machine's boot, a cluster's
+    restart), it waits for it instead of exiting.
+
+    Args:
+        bootstrap: the bootstrap servers.
+        limit_s: give up after this many seconds; ``None`` waits as long as it takes.
+        say: where the waiting is reported, at once and then every ``every_s`` seconds.
+        every_s: how often a wait is reported.
+        clock: monotonic seconds (tests pass their own).
+        sleep: how a second between tries is spent (tests pass their own).
+
+    Raises:
+        BrokerUnavailable: still no broker after ``limit_s``.
+
+    """
+    started = clock()
+    report_at = 0.0
+    while not broker_answers(bootstrap):
+        waited = clock() - started
+        if limit_s is not None and waited >= limit_s:
+            raise broker_unavailable(
+                bootstrap, f"gave up after {waited:.0f} s, ORDERGUARD_KAFKA_WAIT_S")
+        if waited >= report_at:
+            say(f"waiting for a Kafka broker at {bootstrap} ({waited:.0f} s so far; start one "
+                "with `make kafka-up`, or set ORDERGUARD_KAFKA)")
+            report_at += every_s
+        sleep(1.0)
 
 
 def admin_client(bootstrap: str) -> KafkaAdminClient:

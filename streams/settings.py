@@ -79,6 +79,7 @@ class Settings:
     standby_replicas: int = 1
     ack_timeout_s: float = 4.0
     spool_mb: int = 512
+    kafka_wait_s: float | None = None
     secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -113,6 +114,8 @@ class Settings:
             standby_replicas=_count(env, "ORDERGUARD_STANDBY_REPLICAS", 1),
             ack_timeout_s=_seconds(env, "ORDERGUARD_ACK_TIMEOUT_S", 4.0),
             spool_mb=_count(env, "ORDERGUARD_SPOOL_MB", 512),
+            kafka_wait_s=(_seconds(env, "ORDERGUARD_KAFKA_WAIT_S", 0.0)
+                          if env.get("ORDERGUARD_KAFKA_WAIT_S") else None),  # unset: no limit
             secrets={
                 platform: _secrets(env, f"ORDERGUARD_{platform.upper()}_SECRET")
                 for platform in PLATFORM_SECRETS

@@ -23,10 +23,14 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.option("--web-port", type=click.IntRange(1, 65535), help="HTTP port (default ORDERGUARD_WEB_PORT or 6066).")
+@click.option("--web-port", type=click.IntRange(1, 65535),
+              help="HTTP port (default ORDERGUARD_WEB_PORT or 6066).")
 @click.option("--loglevel", default="info", show_default=True)
 def worker(web_port: int | None, loglevel: str) -> None:
     """Run the streaming pipeline: webhook ingest, orders/buyers stages, DuckDB sink.
+
+    Started before its Kafka broker, the worker waits for it, saying so every 15 s
+    (ORDERGUARD_KAFKA_WAIT_S=SECONDS gives up after that long, with exit code 2).
 
     \b
     Example:
@@ -36,11 +40,13 @@ def worker(web_port: int | None, loglevel: str) -> None:
 
     from streams import tablefiles
     from streams.app import create_app
-    from streams.kafka_admin import ensure_topics
+    from streams.kafka_admin import ensure_topics, wait_for_broker
 
     settings = load_settings()
     if web_port:
         settings = dataclasses.replace(settings, web_port=web_port)
+    wait_for_broker(settings.kafka, settings.kafka_wait_s,
+                    lambda line: click.echo(f"orderguard worker: {line}", err=True))
     ensure_topics(settings.kafka, settings.partitions, settings.app_id)
     click.echo(f"orderguard worker: app id {settings.app_id}, Kafka {settings.kafka}, "
                f"core: {CORE}", err=True)

@@ -272,6 +272,7 @@ def test_worker_runs_without_faust_s_terminal_spinner(monkeypatch, runner):
 
     monkeypatch.setattr(faust.worker, "Worker", Recorded)
     monkeypatch.setattr(streams.kafka_admin, "ensure_topics", lambda *a, **k: None)
+    monkeypatch.setattr(streams.kafka_admin, "wait_for_broker", lambda *a, **k: None)
     monkeypatch.setattr(streams.app, "create_app",
                         lambda settings: faust.App("spinner-test", broker="memory://"))
     result = runner.invoke(main, ["worker", "--loglevel", "warning"])
@@ -298,6 +299,18 @@ def test_a_kafka_command_without_a_broker_fails_at_once_in_one_line(runner, monk
         "Error: no Kafka broker answers at 127.0.0.1:9 (nothing accepts connections there); "
         "start one with `make kafka-up`, or set ORDERGUARD_KAFKA"
     ]
+
+
+def test_a_worker_waits_for_kafka_and_gives_up_only_at_its_limit(runner, monkeypatch):
+    monkeypatch.setenv("ORDERGUARD_KAFKA", "127.0.0.1:9")
+    monkeypatch.setenv("ORDERGUARD_KAFKA_WAIT_S", "1.5")
+    result = runner.invoke(main, ["worker"])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("orderguard worker: waiting for a Kafka broker at 127.0.0.1:9 ")
+    assert lines[-1] == (
+        "Error: no Kafka broker answers at 127.0.0.1:9 (gave up after 2 s, "
+        "ORDERGUARD_KAFKA_WAIT_S); start one with `make kafka-up`, or set ORDERGUARD_KAFKA")
 
 
 def test_kafka_pythons_own_bootstrap_failure_is_one_line_too(runner, monkeypatch):

@@ -58,3 +58,10 @@ def test_sql_queries_have_30_seconds_by_default():
     assert Settings.from_env({"ORDERGUARD_SQL_TIMEOUT_S": "120"}).sql_timeout_s == 120.0
     with pytest.raises(ConfigError, match="ORDERGUARD_SQL_TIMEOUT_S"):
         Settings.from_env({"ORDERGUARD_SQL_TIMEOUT_S": "0"})
+
+
+def test_a_worker_waits_for_kafka_without_limit_unless_told():
+    assert Settings.from_env({}).kafka_wait_s is None
+    assert Settings.from_env({"ORDERGUARD_KAFKA_WAIT_S": "90"}).kafka_wait_s == 90.0
+    with pytest.raises(ConfigError, match="ORDERGUARD_KAFKA_WAIT_S"):
+        Settings.from_env({"ORDERGUARD_KAFKA_WAIT_S": "soon"})

@@ -1,0 +1,54 @@
+"""The worker's wait for a broker: reported now and then, given up only when told to."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from streams.kafka_admin import BrokerUnavailable, wait_for_broker
+
+
+class Clock:
+    """A clock that a second of sleep moves on by a second."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_a_broker_that_answers_is_not_waited_for():
+    said: list[str] = []
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        wait_for_broker(f"127.0.0.1:{port}", 5, said.append, sleep=pytest.fail)
+    assert said == []
+
+
+def test_the_wait_is_reported_at_once_then_every_15_s_and_given_up_at_the_limit():
+    clock, said = Clock(), []
+    with pytest.raises(BrokerUnavailable) as raised:
+        wait_for_broker("127.0.0.1:9", 40, said.append, clock=clock, sleep=clock.sleep)
+    assert [line.split(" (")[1].split(";")[0] for line in said] == [
+        "0 s so far", "15 s so far", "30 s so far"]
+    assert said[0] == ("waiting for a Kafka broker at 127.0.0.1:9 (0 s so far; start one with "
+                       "`make kafka-up`, or set ORDERGUARD_KAFKA)")
+    assert str(raised.value) == (
+        "no Kafka broker answers at 127.0.0.1:9 (gave up after 40 s, ORDERGUARD_KAFKA_WAIT_S); "
+        "start one with `make kafka-up`, or set ORDERGUARD_KAFKA")
+
+
+def test_without_a_limit_the_wait_lasts_until_a_broker_answers(monkeypatch):
+    import streams.kafka_admin
+
+    clock, said = Clock(), []
+    answers = iter([False] * 100 + [True])  # a broker that comes up after 100 tries
+    monkeypatch.setattr(streams.kafka_admin, "broker_answers", lambda bootstrap: next(answers))
+    wait_for_broker("kafka:9092", None, said.append, clock=clock, sleep=clock.sleep)
+    assert clock.now == 200.0
+    assert len(said) == 7  # at 0, 15, ... 90 s
