@@ -27,7 +27,6 @@ from streams.supervise import WorkerProcess
 Echo = Callable[[str], None]
 
 DEMO_APP_ID = "orderguard-demo"
-SEVERITY_MARK = {"info": " ", "low": "·", "medium": "!", "high": "!!", "critical": "!!!"}
 
 
 ID_FIELDS = ("event_id", "order_id", "buyer_id")
@@ -113,15 +112,9 @@ def post_events(url: str, events: list[dict[str, Any]], batch: int = 50) -> int:
     return accepted
 
 
-def format_alert(alert: dict[str, Any]) -> str:
-    """One line per alert for a terminal."""
-    mark = SEVERITY_MARK.get(alert["severity"], "?")
-    return f"{mark:>3} {alert['severity']:<8} {alert['rule_id']:<20} {alert['explanation']}"
-
-
 def run_demo(settings: Settings, seed: int, buyers: int, workdir: Path, echo: Echo) -> None:
     """Start a worker, send a simulated day through its webhook, follow alerts, summarize."""
-    from streams.follow import follow_alerts
+    from streams.follow import follow_alerts, format_alert
     from streams.simulator import simulate
 
     workdir.mkdir(parents=True, exist_ok=True)

@@ -87,3 +87,22 @@ def alert_filter(
         return SEVERITY_RANK.get(alert.get("severity", ""), -1) >= floor
 
     return keep
+
+
+SEVERITY_MARK = {"info": " ", "low": "·", "medium": "!", "high": "!!", "critical": "!!!"}
+
+
+def format_alert(alert: dict[str, Any], *, who: bool = False) -> str:
+    """One line per alert for a terminal: severity, rule, explanation.
+
+    With ``who``, the line starts with the alert's event time, seller and buyers, for a
+    stream of several sellers' alerts.
+    """
+    mark = SEVERITY_MARK.get(alert.get("severity", ""), "?")
+    line = (f"{mark:>3} {alert.get('severity', '?'):<8} {alert.get('rule_id', '?'):<20} "
+            f"{alert.get('explanation', '')}")
+    if not who:
+        return line
+    buyers = alert.get("buyer_ids") or []
+    shown = ",".join(map(str, buyers[:3])) + (f" +{len(buyers) - 3}" if len(buyers) > 3 else "")
+    return f"{alert.get('occurred_at', '?')}  {alert.get('seller_id', '?')}  {shown}  {line}"

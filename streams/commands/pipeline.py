@@ -106,8 +106,12 @@ def produce(events_file: str) -> None:
               help="Only alerts at this seller (repeat for several).")
 @click.option("--min-severity", type=click.Choice(SEVERITIES),
               help="Only alerts of this severity and up (medium: act on this buyer).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "text"]), default="jsonl",
+              show_default=True,
+              help="text: one line per alert for a terminal (time, seller, buyers, severity, "
+                   "rule, explanation).")
 def alerts(follow: bool, group: str | None, idle_timeout: float | None,
-           sellers: tuple[str, ...], min_severity: str | None) -> None:
+           sellers: tuple[str, ...], min_severity: str | None, fmt: str) -> None:
     """Print alerts from orderguard.alerts as JSON Lines (a kafka-python consumer).
 
     Without --follow, prints what the topic holds and exits. With --group, the group's
@@ -116,16 +120,16 @@ def alerts(follow: bool, group: str | None, idle_timeout: float | None,
     \b
     Examples:
         orderguard alerts --follow | jq .explanation
-        orderguard alerts --follow --seller shop-1 --min-severity high
+        orderguard alerts --follow --seller shop-1 --min-severity high --format text
     """
-    from streams.follow import alert_filter, follow_alerts
+    from streams.follow import alert_filter, follow_alerts, format_alert
 
     settings = kafka_settings()
     keep = alert_filter(sellers, min_severity)
     timeout = idle_timeout if follow else (idle_timeout or 3.0)
     for alert in follow_alerts(settings.kafka, group=group, idle_timeout_s=timeout):
         if keep(alert):
-            click.echo(orjson.dumps(alert))
+            click.echo(format_alert(alert, who=True) if fmt == "text" else orjson.dumps(alert))
 
 
 @click.command()

@@ -331,6 +331,12 @@ def test_alerts_keeps_to_the_sellers_and_severities_asked_for(broker, run_id):
     assert printed("--seller", f"{run_id}-a", "--min-severity", "high") == [sent[1]]
     assert printed("--seller", f"{run_id}-a", "--seller", f"{run_id}-b") == sorted(sent[:3])
     assert printed("--min-severity", "critical") == sent[2:]
+    text = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "alerts", "--seller", f"{run_id}-b", "--format",
+         "text"], env={**os.environ, "ORDERGUARD_KAFKA": broker}, capture_output=True,
+        text=True, timeout=120, check=True).stdout.splitlines()
+    assert len(text) == 1 and text[0].split()[1:5] == [f"{run_id}-b", f"{run_id}-b2", "!!!",
+                                                      "critical"], text
 
 
 def test_a_buyer_asking_to_pay_off_the_platform_is_alerted_through_the_real_pipeline(

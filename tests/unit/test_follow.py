@@ -3,7 +3,7 @@
 import pytest
 
 from schemas.alert import SEVERITIES
-from streams.follow import alert_filter
+from streams.follow import alert_filter, format_alert
 
 
 def _alert(seller="s1", severity="medium"):
@@ -34,3 +34,21 @@ def test_every_level_keeps_itself_and_above():
 def test_an_unknown_severity_is_refused():
     with pytest.raises(ValueError, match="unknown severity 'urgent'"):
         alert_filter(min_severity="urgent")
+
+
+RING = {"occurred_at": "2026-10-01T08:30:00Z", "seller_id": "shop-1", "severity": "high",
+        "rule_id": "linked_accounts", "buyer_ids": ["b1", "b2", "b3", "b4", "b5"],
+        "explanation": "5 accounts sharing one device let 7 orders close unpaid"}
+
+
+def test_an_alert_as_a_terminal_line():
+    assert format_alert(RING) == (
+        " !! high     linked_accounts      5 accounts sharing one device let 7 orders close unpaid")
+
+
+def test_an_alert_line_with_who_names_time_seller_and_the_first_three_buyers():
+    assert format_alert(RING, who=True) == (
+        "2026-10-01T08:30:00Z  shop-1  b1,b2,b3 +2   !! high     linked_accounts      "
+        "5 accounts sharing one device let 7 orders close unpaid")
+    one = dict(RING, buyer_ids=["b1"], severity="critical")
+    assert format_alert(one, who=True).startswith("2026-10-01T08:30:00Z  shop-1  b1  !!! critical")
