@@ -190,7 +190,8 @@ def lag(watch: float | None, fmt: str) -> None:
     has its own, <app id>-sink). Workers commit every few seconds, so one that
     keeps up shows a few thousand at most; a number that keeps growing means the workers do
     not keep up (give the topics more partitions and run more workers). Works while workers
-    run and when none does; reading the offsets does not join their groups.
+    run and when none does; reading the offsets does not join their groups. With
+    --watch, a round that no broker answers is reported and the watch goes on.
 
     \b
     Examples:
@@ -198,6 +199,8 @@ def lag(watch: float | None, fmt: str) -> None:
         orderguard lag --watch 5
         orderguard lag --format json | jq '.[] | select(.behind > 0)'
     """
+    from kafka.errors import KafkaError
+
     from streams.lag import stage_lags
 
     settings = kafka_settings()
@@ -205,18 +208,32 @@ def lag(watch: float | None, fmt: str) -> None:
     if watch is None:
         click.echo(_lag_json(rows) if fmt == "json" else _lag_table(rows))
         return
-    last, started = rows, time.monotonic()
+    last: Rows | None = rows
+    started = time.monotonic()
     click.echo(_lag_line(rows, None) if fmt == "table" else _lag_json(rows, time.time()))
     try:
         while True:
             time.sleep(max(0.0, watch - (time.monotonic() - started)))
-            now = stage_lags(settings.kafka, settings.app_id)
+            try:
+                now = stage_lags(settings.kafka, settings.app_id)
+            except KafkaError as exc:  # a broker restarting: a watch goes on watching
+                started, last = time.monotonic(), None
+                click.echo(_outage(settings.kafka, exc, fmt))
+                continue
             elapsed, started = time.monotonic() - started, time.monotonic()
-            rate = (_total(last) - _total(now)) / elapsed
+            rate = None if last is None else (_total(last) - _total(now)) / elapsed
             click.echo(_lag_line(now, rate) if fmt == "table" else _lag_json(now, time.time()))
             last = now
     except KeyboardInterrupt:
         return
+
+
+def _outage(bootstrap: str, exc: Exception, fmt: str) -> str:
+    """The line ``lag --watch`` prints for a round that no broker answered."""
+    why = f"no answer from Kafka at {bootstrap} ({type(exc).__name__}); trying again"
+    if fmt == "json":
+        return orjson.dumps({"at": datetime.now(UTC).isoformat(), "error": why}).decode()
+    return f"{datetime.now(UTC).strftime('%H:%M:%S')}  {why}"
 
 
 def _total(rows: Rows) -> int:

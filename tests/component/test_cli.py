@@ -327,3 +327,39 @@ def test_kafka_pythons_own_bootstrap_failure_is_one_line_too(runner, monkeypatch
         "Error: no Kafka broker answers at 127.0.0.1:9 (KafkaTimeoutError); start one with "
         "`make kafka-up`, or set ORDERGUARD_KAFKA"
     ]
+
+
+def test_lag_watch_goes_on_through_a_broker_outage(runner, monkeypatch):
+    import time
+
+    from kafka.errors import KafkaConnectionError
+
+    import streams.kafka_admin
+    import streams.lag
+    from streams.lag import TopicLag
+
+    def rows(behind):
+        return [("orders", "og", TopicLag("orderguard.events", behind, True, True))]
+
+    answers = iter([rows(900), rows(600), KafkaConnectionError("gone"), rows(400), rows(100),
+                    KeyboardInterrupt()])
+
+    def stage_lags(bootstrap, app_id):
+        answer = next(answers)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    monkeypatch.setenv("ORDERGUARD_KAFKA", "localhost:9092")
+    monkeypatch.setattr(streams.kafka_admin, "broker_answers", lambda bootstrap: True)
+    monkeypatch.setattr(streams.lag, "stage_lags", stage_lags)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    result = runner.invoke(main, ["lag", "--watch", "1"])
+    assert result.exit_code == 0, result.output
+    lines = [line.split("  ", 1)[1] for line in result.stdout.splitlines()]
+    assert lines[0] == "900 behind (orders 900)"
+    assert lines[1].startswith("600 behind (orders 600)  catching up ")
+    assert lines[2] == ("no answer from Kafka at localhost:9092 (KafkaConnectionError); "
+                        "trying again")
+    assert lines[3] == "400 behind (orders 400)"  # no rate across the outage
+    assert lines[4].startswith("100 behind (orders 100)  catching up ")
