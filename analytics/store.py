@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -111,16 +113,47 @@ class Store:
         unique_events = list({m.value["event_id"]: m for m in events}.values())
         unique_alerts = list({a["alert_id"]: a for a in alerts}.values())
         unique_suppressed = list({a["alert_id"]: a for a in suppressed}.values())
+        with self._writing() as cur:
+            if unique_events:
+                self._write_events(cur, unique_events)
+            if unique_alerts:
+                self._write_alerts(cur, unique_alerts)
+            if unique_suppressed:
+                self._write_suppressed(cur, unique_suppressed)
+
+    def prune(self, before: datetime) -> dict[str, int]:
+        """Delete what happened before ``before`` (event time), in one transaction.
+
+        Events, alerts and suppressed alerts go by their ``occurred_at``. An order goes once
+        it was created before ``before`` and none of its events is left: a later follow-up
+        that names no buyer (a chargeback months after the order) still finds it.
+
+        Returns:
+            how many rows went, by table.
+
+        """
+        deletes = {
+            "events": "DELETE FROM events WHERE occurred_at < ?",
+            "alerts": "DELETE FROM alerts WHERE occurred_at < ?",
+            "suppressions": "DELETE FROM suppressions WHERE occurred_at < ?",
+            "orders": "DELETE FROM orders o WHERE created_at < ? AND NOT EXISTS "
+                      "(SELECT 1 FROM events e WHERE e.order_id = o.order_id)",
+        }
+        gone = {}
+        with self._writing() as cur:
+            for table, sql in deletes.items():
+                row = cur.execute(sql, [before]).fetchone()
+                gone[table] = int(row[0]) if row else 0
+        return gone
+
+    @contextmanager
+    def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor in a transaction of the one writer, committed unless the block raises."""
         with self._write_lock:
             cur = self.con.cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
-                if unique_events:
-                    self._write_events(cur, unique_events)
-                if unique_alerts:
-                    self._write_alerts(cur, unique_alerts)
-                if unique_suppressed:
-                    self._write_suppressed(cur, unique_suppressed)
+                yield cur
                 cur.execute("COMMIT")
             except Exception:
                 cur.execute("ROLLBACK")

@@ -80,6 +80,7 @@ class Settings:
     ack_timeout_s: float = 4.0
     spool_mb: int = 512
     kafka_wait_s: float | None = None
+    retention_days: int = 0
     secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -114,6 +115,7 @@ class Settings:
             standby_replicas=_count(env, "ORDERGUARD_STANDBY_REPLICAS", 1),
             ack_timeout_s=_seconds(env, "ORDERGUARD_ACK_TIMEOUT_S", 4.0),
             spool_mb=_count(env, "ORDERGUARD_SPOOL_MB", 512),
+            retention_days=_count(env, "ORDERGUARD_RETENTION_DAYS", 0),
             kafka_wait_s=(_seconds(env, "ORDERGUARD_KAFKA_WAIT_S", 0.0)
                           if env.get("ORDERGUARD_KAFKA_WAIT_S") else None),  # unset: no limit
             secrets={

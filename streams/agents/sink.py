@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -24,6 +26,7 @@ from streams.kafka_admin import ensure_topics
 log = logging.getLogger("orderguard.sink")
 
 STANDBY_RETRY_S = 5.0
+PRUNE_EVERY_S = 3600.0
 # what the store raises for a record it cannot take (rather than for the file or the disk)
 DATA_ERRORS = (duckdb.DataError, duckdb.IntegrityError, pa.ArrowException,
                KeyError, TypeError, ValueError)
@@ -113,6 +116,25 @@ def store_batch(store: Store, batch: Batch) -> list[tuple[Any, Exception]]:
     return refused
 
 
+@dataclass
+class Retention:
+    """When the sink next deletes what happened more than ``days`` ago (0: never).
+
+    At the sink's start, then every ``every_s`` seconds.
+    """
+
+    days: int
+    every_s: float = PRUNE_EVERY_S
+    next_at: float | None = None
+
+    def due(self, now: float, wall: datetime) -> datetime | None:
+        """The cutoff to prune before if a pruning is due at monotonic ``now``, else None."""
+        if not self.days or (self.next_at is not None and now < self.next_at):
+            return None
+        self.next_at = now + self.every_s
+        return wall - timedelta(days=self.days)
+
+
 class SinkService(Service):
     """Consumes events and alerts in its own group and writes them to DuckDB.
 
@@ -151,9 +173,14 @@ class SinkService(Service):
             session_timeout_ms=s.session_timeout_s * 1000,
         )
         await consumer.start()
-        writing: asyncio.Future[list[tuple[Any, Exception]]] | None = None
+        retention = Retention(s.retention_days)
+        writing: asyncio.Future[Any] | None = None
         try:
             while not self.should_stop:
+                cutoff = retention.due(time.monotonic(), datetime.now(UTC))
+                if cutoff is not None:
+                    writing = asyncio.ensure_future(asyncio.to_thread(_prune, store, cutoff))
+                    await asyncio.shield(writing)
                 records = await consumer.getmany(
                     timeout_ms=s.sink_interval_ms, max_records=s.sink_batch
                 )
@@ -178,6 +205,18 @@ class SinkService(Service):
             await consumer.stop()
             self.store = None
             await asyncio.to_thread(store.close)
+
+
+def _prune(store: Store, cutoff: datetime) -> None:
+    """Delete what is older than ``cutoff``; a failure is logged and tried again later."""
+    try:
+        gone = store.prune(cutoff)
+    except duckdb.Error as exc:
+        log.warning("sink: retention: could not delete rows older than %s: %s",
+                    cutoff.isoformat(), str(exc).splitlines()[0])
+        return
+    log.info("sink: retention: deleted %s older than %s (ORDERGUARD_RETENTION_DAYS)",
+             ", ".join(f"{n:,} {table}" for table, n in gone.items()), cutoff.isoformat())
 
 
 def register(w: Wiring) -> None:

@@ -76,3 +76,17 @@ def test_an_error_of_the_file_is_raised_not_blamed_on_the_records(store):
     with pytest.raises(Exception) as raised:
         store_batch(store, batch)
     assert "closed" in str(raised.value).lower()
+
+
+def test_retention_prunes_at_the_start_then_every_hour_and_never_when_unset():
+    from datetime import UTC, datetime, timedelta
+
+    from streams.agents.sink import Retention
+
+    wall = datetime(2026, 12, 5, tzinfo=UTC)
+    assert Retention(0).due(0.0, wall) is None
+    every = Retention(180)
+    assert every.due(1000.0, wall) == wall - timedelta(days=180)  # at the start
+    assert every.due(1000.0 + 3599, wall) is None
+    assert every.due(1000.0 + 3600, wall) == wall - timedelta(days=180)
+    assert every.due(1000.0 + 3601, wall) is None

@@ -179,3 +179,31 @@ def test_a_timer_that_fires_as_the_query_ends_does_not_spoil_its_answer(store, m
     monkeypatch.setattr(threading, "Timer", FiresLate)
     assert store.query("SELECT 42", timeout_s=30).rows == [(42,)]
     assert store.query("SELECT 43", timeout_s=30).rows == [(43,)]
+
+
+def test_prune_deletes_what_happened_before_the_cutoff_and_keeps_orders_still_followed_up(store):
+    from datetime import timedelta
+
+    from tests.factories import T0
+
+    old, new = T0 - timedelta(days=200), T0
+    store.write([StoredMessage(make_event(order="o-old", at=old, event_id="e-old")),
+                 StoredMessage(make_event("order.closed_unpaid", order="o-old",
+                                          at=old + timedelta(days=1), event_id="e-old-2")),
+                 # a chargeback months later names no buyer: it finds it through the order
+                 StoredMessage(make_event(order="o-kept", at=old, event_id="e-kept")),
+                 StoredMessage(make_event("chargeback.notified", buyer=None, order="o-kept",
+                                          at=new, event_id="e-cb", amount="129.90",
+                                          currency="USD", chargeback_id="cb1")),
+                 StoredMessage(make_event(order="o-new", at=new, event_id="e-new"))],
+                [alert("a-old", occurred_at="2026-03-01T00:00:00Z"), alert("a-new")],
+                [alert("s-old", buyer="vip", occurred_at="2026-03-01T00:00:00Z",
+                       suppressed={"list": "allow", "seller_id": "*", "reason": "r",
+                                   "source": "ops"})])
+    cutoff = T0 - timedelta(days=30)
+    assert store.prune(cutoff) == {"events": 3, "alerts": 1, "suppressions": 1, "orders": 1}
+    events = store.query("SELECT event_id, buyer_id FROM events_resolved ORDER BY event_id")
+    assert events.rows == [("e-cb", "b1"), ("e-new", "b1")]
+    assert store.query("SELECT order_id FROM orders ORDER BY 1").rows == [("o-kept",), ("o-new",)]
+    assert store.query("SELECT alert_id FROM alerts").rows == [("a-new",)]
+    assert store.prune(cutoff) == {"events": 0, "alerts": 0, "suppressions": 0, "orders": 0}

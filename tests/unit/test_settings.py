@@ -65,3 +65,10 @@ def test_a_worker_waits_for_kafka_without_limit_unless_told():
     assert Settings.from_env({"ORDERGUARD_KAFKA_WAIT_S": "90"}).kafka_wait_s == 90.0
     with pytest.raises(ConfigError, match="ORDERGUARD_KAFKA_WAIT_S"):
         Settings.from_env({"ORDERGUARD_KAFKA_WAIT_S": "soon"})
+
+
+def test_the_store_keeps_everything_unless_a_retention_is_set():
+    assert Settings.from_env({}).retention_days == 0
+    assert Settings.from_env({"ORDERGUARD_RETENTION_DAYS": "400"}).retention_days == 400
+    with pytest.raises(ConfigError, match="ORDERGUARD_RETENTION_DAYS"):
+        Settings.from_env({"ORDERGUARD_RETENTION_DAYS": "-30"})
