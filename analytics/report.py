@@ -10,8 +10,9 @@ as well as on the file. Values from the user reach the SQL text only through
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from analytics.client import format_table
 from analytics.sqltext import InvalidValue, literal, time_bounds
@@ -27,13 +28,16 @@ _RANK = ("CASE severity "  # schemas.alert.SEVERITY_RANK, in SQL
 _UTC = "strftime(timezone('UTC', {}), '%Y-%m-%d %H:%M:%S')"
 
 # {events}, {alerts} and {suppressions} are the scoped sources; see Scope.sources().
-SECTIONS: tuple[tuple[str, str], ...] = (
+# Each section: its key in JSON, its title in text, its query.
+SECTIONS: tuple[tuple[str, str, str], ...] = (
     (
+        "events_by_type",
         "Events stored, by type",
         "SELECT type, count(*) AS events, count(DISTINCT order_id) AS orders "
         "FROM {events} GROUP BY type ORDER BY events DESC, type",
     ),
     (
+        "alerts_by_rule",
         "Alerts by rule and severity",
         "SELECT rule_id, severity, count(*) AS alerts, count(DISTINCT buyer_ids[1]) AS buyers "
         f"FROM {{alerts}} GROUP BY rule_id, severity ORDER BY rule_id, {_RANK} DESC",
@@ -41,6 +45,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     (
         # an alert is about its first buyer (a ring alert goes to each account, listing the
         # others after it), as in the buyer_risk view
+        "riskiest_buyers",
         "Riskiest buyers",
         f"SELECT buyer_ids[1] AS buyer_id, {list(SEVERITIES)}[max({_RANK}) + 1] AS severity, "
         "count(*) AS alerts, "
@@ -112,8 +117,57 @@ def _when(at: datetime | None) -> str:
     return "…" if at is None else at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+@dataclass
+class Report:
+    """A report, to print as text or as one JSON document.
+
+    Attributes:
+        head: the first line of the text.
+        facts: the figures of the first line, by name (the JSON's top-level fields).
+        sections: ``(key, title, result)`` in order; text leaves empty ones out unless
+            ``show_empty``.
+        notes: lines that follow the sections in the text, by key (also in the JSON).
+        show_empty: whether the text shows a section without rows.
+
+    """
+
+    head: str
+    facts: dict[str, Any]
+    sections: list[tuple[str, str, QueryResult]] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+    show_empty: bool = True
+
+    def text(self, width: int) -> str:
+        """The report as text: the head line, then a titled table per section."""
+        parts = [self.head]
+        for _, title, result in self.sections:
+            if result.rows or self.show_empty:
+                parts.append(f"\n== {title} ==")
+                parts.append(format_table(result, max_width=width))
+        parts.extend(self.notes.values())
+        return "\n".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready values: the facts, ``sections`` (each section's rows as
+        objects, by key) and ``notes``."""
+        return {
+            **self.facts,
+            "sections": {key: [dict(zip(result.columns, row, strict=True))
+                               for row in result.rows]
+                         for key, _, result in self.sections},
+            **({"notes": self.notes} if self.notes else {}),
+        }
+
+
+def scope_facts(scope: Scope) -> dict[str, Any]:
+    """The scope as JSON-ready fields (``None``: not limited)."""
+    return {"seller_id": scope.seller,
+            "since": scope.since.astimezone(UTC).isoformat() if scope.since else None,
+            "until": scope.until.astimezone(UTC).isoformat() if scope.until else None}
+
+
 def summary(query: Query, width: int = 110, scope: Scope | None = None) -> str:
-    """Run the report's queries and render them as text sections.
+    """Run the report's queries and render them as text sections (see :func:`build_summary`).
 
     Args:
         query: runs one read-only SQL statement.
@@ -121,21 +175,32 @@ def summary(query: Query, width: int = 110, scope: Scope | None = None) -> str:
         scope: the part of the store to report on (default: all of it).
 
     """
+    return build_summary(query, scope).text(width)
+
+
+def build_summary(query: Query, scope: Scope | None = None) -> Report:
+    """The summary: events in, alerts out, and the :data:`SECTIONS`, for ``scope``."""
     scope = scope or Scope()
     tables = scope.sources()
     totals_sql = ("SELECT (SELECT count(*) FROM {events}), (SELECT count(*) FROM {alerts}), "
                   "(SELECT count(*) FROM {suppressions})")
     events, alerts, suppressed = query(totals_sql.format(**tables)).rows[0]
-    parts = [f"orderguard summary{scope.describe()}: {events} events in, {alerts} alerts out"
-             + (f", {suppressed} suppressed by allow lists" if suppressed else "")]
-    for title, sql in SECTIONS:
-        parts.append(f"\n== {title} ==")
-        parts.append(format_table(query(sql.format(**tables)), max_width=width))
-    return "\n".join(parts)
+    head = (f"orderguard summary{scope.describe()}: {events} events in, {alerts} alerts out"
+            + (f", {suppressed} suppressed by allow lists" if suppressed else ""))
+    facts = {**scope_facts(scope), "events": events, "alerts": alerts, "suppressed": suppressed}
+    return Report(head, facts, [(key, title, query(sql.format(**tables)))
+                                for key, title, sql in SECTIONS])
 
 
 def buyer_report(query: Query, buyer_id: str, width: int = 240,
                  scope: Scope | None = None, evidence: int = 30) -> str | None:
+    """One buyer's case file as text, or ``None`` (see :func:`build_buyer_report`)."""
+    report = build_buyer_report(query, buyer_id, scope, evidence)
+    return None if report is None else report.text(width)
+
+
+def build_buyer_report(query: Query, buyer_id: str, scope: Scope | None = None,
+                       evidence: int = 30) -> Report | None:
     """One buyer's case file: what they did, at which sellers, what fired, and the evidence.
 
     What a seller reads before blocking a buyer, and attaches to a report to the platform.
@@ -146,12 +211,11 @@ def buyer_report(query: Query, buyer_id: str, width: int = 240,
     Args:
         query: runs one read-only SQL statement.
         buyer_id: the buyer.
-        width: widest cell before it is cut.
         scope: a seller and an event-time range to keep to (default: everything stored).
         evidence: evidence events to list at most (the oldest first).
 
     Returns:
-        The report, or ``None`` when the scope holds no event and no alert of the buyer.
+        The case file, or ``None`` when the scope holds no event and no alert of the buyer.
 
     """
     scope = scope or Scope()
@@ -181,7 +245,7 @@ def buyer_report(query: Query, buyer_id: str, width: int = 240,
     if n_held:
         head += f"; {n_held} suppressed by allow lists"
     sections = [
-        ("Orders by seller",
+        ("orders_by_seller", "Orders by seller",
          "SELECT seller_id, any_value(marketplace) AS marketplace, "
          "count(DISTINCT order_id) FILTER (WHERE type = 'order.created') AS orders, "
          "count(*) FILTER (WHERE type = 'order.paid') AS paid, "
@@ -197,31 +261,31 @@ def buyer_report(query: Query, buyer_id: str, width: int = 240,
          "string_agg(DISTINCT currency, ',' ORDER BY currency) "
          "FILTER (WHERE type = 'order.created') AS currency "
          f"FROM {mine} GROUP BY seller_id ORDER BY orders DESC, seller_id"),
-        ("Alerts, oldest first",
+        ("alerts", "Alerts, oldest first",
          f"SELECT {_UTC.format('occurred_at')} AS occurred_at_utc, rule_id, severity, seller_id, "
          f"explanation FROM {about} ORDER BY occurred_at, alert_id"),
-        ("Linked accounts (named with this buyer in an alert)",
+        ("linked_accounts", "Linked accounts (named with this buyer in an alert)",
          "SELECT other AS buyer_id, count(*) AS alerts, list(DISTINCT rule_id) AS rules "
          f"FROM {named}, unnest(buyer_ids) AS t(other) WHERE other <> {buyer} "
          "GROUP BY other ORDER BY alerts DESC, other"),
-        ("Suppressed by allow lists",
+        ("suppressed", "Suppressed by allow lists",
          f"SELECT {_UTC.format('occurred_at')} AS occurred_at_utc, rule_id, severity, "
          f"list_seller, list_reason, list_source FROM {held} ORDER BY occurred_at, alert_id"),
-        ("Evidence events (the events the alerts cite)",
+        ("evidence", "Evidence events (the events the alerts cite)",
          f"SELECT {_UTC.format('e.occurred_at')} AS occurred_at_utc, e.event_id, e.type, "
          "e.buyer_id, e.seller_id, e.order_id, e.amount, e.currency "
          "FROM events_resolved e "
          f"WHERE e.event_id IN (SELECT unnest(evidence_event_ids) FROM {about}) "
          f"ORDER BY e.occurred_at, e.event_id LIMIT {int(evidence)}"),
     ]
-    parts = [head]
-    for title, sql in sections:
-        result = query(sql)
-        if result.rows:
-            parts.append(f"\n== {title} ==")
-            parts.append(format_table(result, max_width=width))
     cited = query(f"SELECT count(DISTINCT e) FROM {about}, unnest(evidence_event_ids) AS t(e) "
                   "WHERE e IN (SELECT event_id FROM events)").rows[0][0]
-    if cited > evidence:
-        parts.append(f"(the oldest {evidence} of {cited}; --evidence {cited} lists them all)")
-    return "\n".join(parts)
+    facts = {"buyer_id": buyer_id, **scope_facts(scope), "events": n_events,
+             "sellers": sellers, "first_event_at_utc": first, "last_event_at_utc": last,
+             "alerts": n_alerts,
+             "highest_severity": SEVERITIES[int(top)] if n_alerts else None,
+             "suppressed": n_held, "evidence_cited": cited}
+    notes = ({"evidence": f"(the oldest {evidence} of {cited}; --evidence {cited} lists them "
+                          "all)"} if cited > evidence else {})
+    return Report(head, facts, [(key, title, query(sql)) for key, title, sql in sections],
+                  notes, show_empty=False)

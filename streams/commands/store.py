@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 import orjson
@@ -61,8 +61,10 @@ def sql(query: str, fmt: str) -> None:
 @click.option("--buyer", help="Instead of the summary, this buyer's case file.")
 @click.option("--evidence", type=click.IntRange(0), default=30, show_default=True,
               help="With --buyer, evidence events to list at most.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: one document, each section's rows as objects.")
 def report(seller: str | None, since: datetime | None, until: datetime | None,
-           buyer: str | None, evidence: int) -> None:
+           buyer: str | None, evidence: int, fmt: str) -> None:
     """Print the summary: events in, alerts by rule, riskiest buyers with their explanation.
 
     With --buyer, print that buyer's case file instead: their orders and what became of
@@ -76,9 +78,10 @@ def report(seller: str | None, since: datetime | None, until: datetime | None,
     Examples:
         orderguard report --seller shop-1 --since 7d
         orderguard report --buyer b-123
+        orderguard report --buyer b-123 --format json > case-b-123.json
     """
-    from analytics.client import run_sql
-    from analytics.report import Scope, buyer_report, summary
+    from analytics.client import format_table, run_sql
+    from analytics.report import Scope, build_buyer_report, build_summary
 
     s = load_settings()
     scope = Scope(seller=seller, since=since, until=until)
@@ -87,32 +90,46 @@ def report(seller: str | None, since: datetime | None, until: datetime | None,
         return run_sql(s.web_url, s.duckdb, sql, s.sql_token)
 
     if buyer is None:
-        click.echo(summary(query, scope=scope))
+        made = build_summary(query, scope)
+        click.echo(made.text(110) if fmt == "text" else _json(made.as_dict()))
         return
-    text = buyer_report(query, buyer, scope=scope, evidence=evidence)
-    if text is None:
+    case = build_buyer_report(query, buyer, scope, evidence)
+    if case is None:
         raise CliError(f"no events or alerts stored for buyer {buyer!r}{scope.describe()}")
-    click.echo(text + "\n" + list_entries(s.kafka, buyer, seller))
+    entries, why = list_entries(s.kafka, buyer, seller)
+    if fmt == "json":
+        lists = None if entries is None else [dict(zip(entries.columns, row, strict=True))
+                                              for row in entries.rows]
+        click.echo(_json({**case.as_dict(), "lists": lists,
+                          **({"lists_note": why} if entries is None else {})}))
+        return
+    title = "== Allow and deny lists (orderguard.lists, now) =="
+    shown = (why if entries is None
+             else format_table(entries) if entries.rows
+             else f"(none: `orderguard block add {buyer}` adds one)")
+    click.echo(f"{case.text(240)}\n\n{title}\n{shown}")
 
 
-def list_entries(bootstrap: str, buyer: str, seller: str | None) -> str:
-    """The case file's last section: the buyer's allow and deny entries, as workers see them."""
-    from analytics.client import format_table
+def _json(doc: dict[str, Any]) -> str:
+    """A report as indented JSON; decimals as strings, as in the event contract."""
+    return orjson.dumps(doc, default=str, option=orjson.OPT_INDENT_2).decode()
+
+
+def list_entries(bootstrap: str, buyer: str,
+                 seller: str | None) -> tuple[QueryResult | None, str]:
+    """The buyer's allow and deny entries as workers see them, or None and why not."""
     from analytics.store import QueryResult
     from streams.commands.lists import format_when
     from streams.kafka_admin import broker_answers
     from streams.lists_topic import read_book
 
-    title = "\n== Allow and deny lists (orderguard.lists, now) =="
     if not broker_answers(bootstrap):
-        return f"{title}\n(not shown: no Kafka broker answers at {bootstrap})"
+        return None, f"(not shown: no Kafka broker answers at {bootstrap})"
     now = int(time.time())
     entries = [e for e in read_book(bootstrap, timeout_s=10).entries() if e.buyer_id == buyer
                and (seller is None or e.seller_id in (seller, ALL_SELLERS))]
-    if not entries:
-        return f"{title}\n(none: `orderguard block add {buyer}` adds one)"
     rows = [(e.kind, e.seller_id, e.reason, e.source, format_when(e.added_at),
              format_when(e.expires_at), "yes" if e.active(now) else "expired")
             for e in entries]
     columns = ["kind", "seller_id", "reason", "source", "added_at", "expires_at", "applies"]
-    return f"{title}\n{format_table(QueryResult(columns, rows))}"
+    return QueryResult(columns, rows), ""

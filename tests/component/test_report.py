@@ -210,6 +210,39 @@ def test_report_command_scopes_and_says_when_a_buyer_is_unknown(env_store):
     assert nul.stderr.strip() == "Error: a NUL character cannot be part of a value"
 
 
+def test_report_as_json_has_the_texts_figures_and_rows_as_objects(env_store):
+    import orjson
+
+    runner, path = env_store
+    store = Store(path)
+    _shops(store)
+    store.close()
+    result = runner.invoke(main, ["report", "--seller", "s2", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = orjson.loads(result.stdout)
+    assert {k: doc[k] for k in ("seller_id", "since", "until", "events", "alerts",
+                                "suppressed")} == {
+        "seller_id": "s2", "since": None, "until": None, "events": 2, "alerts": 1,
+        "suppressed": 0}
+    assert doc["sections"]["alerts_by_rule"] == [
+        {"rule_id": "nonpayment_burst", "severity": "medium", "alerts": 1, "buyers": 1}]
+    assert [row["buyer_id"] for row in doc["sections"]["riskiest_buyers"]] == ["b2"]
+    case = runner.invoke(main, ["report", "--buyer", "b2", "--format", "json",
+                                "--evidence", "0"])
+    assert case.exit_code == 0, case.output
+    doc = orjson.loads(case.stdout)
+    assert (doc["buyer_id"], doc["events"], doc["sellers"], doc["alerts"],
+            doc["highest_severity"]) == ("b2", 2, 1, 1, "medium")
+    sections = doc["sections"]
+    assert sections["orders_by_seller"][0]["seller_id"] == "s2"
+    assert sections["orders_by_seller"][0]["ordered_value"] == "129.9000"  # a decimal string
+    assert [a["explanation"] for a in sections["alerts"]] == ["b2's"]
+    assert sections["evidence"] == []
+    assert doc["evidence_cited"] == 0 and "notes" not in doc  # its ids name no stored event
+    assert doc["lists"] is None
+    assert doc["lists_note"] == "(not shown: no Kafka broker answers at 127.0.0.1:9)"
+
+
 def test_dates_take_a_duration_back_from_now():
     before = datetime.now(UTC)
     at = Instant().convert("7d", None, None)
