@@ -148,8 +148,7 @@ class Report:
         return "\n".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready values: the facts, ``sections`` (each section's rows as
-        objects, by key) and ``notes``."""
+        """The report as JSON-ready values: facts, ``sections`` (rows as objects), ``notes``."""
         return {
             **self.facts,
             "sections": {key: [dict(zip(result.columns, row, strict=True))

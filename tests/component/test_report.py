@@ -183,11 +183,18 @@ def test_on_simulated_traffic_each_buyer_file_holds_the_alerts_the_summary_count
         assert {r[2] for r in listed} == cited
 
 
-def test_report_command_scopes_and_says_when_a_buyer_is_unknown(env_store):
+@pytest.fixture
+def shops_cli(env_store):
+    """The CLI runner, with _shops() in the store the commands read."""
     runner, path = env_store
     store = Store(path)
     _shops(store)
     store.close()
+    return runner
+
+
+def test_report_command_scopes_and_says_when_a_buyer_is_unknown(shops_cli):
+    runner = shops_cli
     result = runner.invoke(main, ["report", "--seller", "s2", "--since", "2026-10-02"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("orderguard summary for seller s2, 2026-10-02 00:00 UTC to "
@@ -210,13 +217,10 @@ def test_report_command_scopes_and_says_when_a_buyer_is_unknown(env_store):
     assert nul.stderr.strip() == "Error: a NUL character cannot be part of a value"
 
 
-def test_report_as_json_has_the_texts_figures_and_rows_as_objects(env_store):
+def test_report_as_json_has_the_texts_figures_and_rows_as_objects(shops_cli):
     import orjson
 
-    runner, path = env_store
-    store = Store(path)
-    _shops(store)
-    store.close()
+    runner = shops_cli
     result = runner.invoke(main, ["report", "--seller", "s2", "--format", "json"])
     assert result.exit_code == 0, result.output
     doc = orjson.loads(result.stdout)
