@@ -125,3 +125,8 @@ def test_a_buyers_case_file_shows_their_entries_as_the_workers_see_them(
 
     assert lists_section() == [["allow", "s9", "expired"], ["deny", "*", "yes"]]
     assert lists_section("--seller", "s1") == [["deny", "*", "yes"]]
+    as_json = CliRunner().invoke(main, ["report", "--buyer", buyer, "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    lists = orjson.loads(as_json.stdout)["lists"]
+    assert [(e["kind"], e["seller_id"], e["reason"], e["applies"]) for e in lists] == [
+        ("allow", "s9", "wholesale", "expired"), ("deny", "*", "9 unpaid orders", "yes")]
