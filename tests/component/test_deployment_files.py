@@ -32,11 +32,27 @@ def test_compose_runs_single_node_kraft_kafka_and_a_worker():
     assert wenv["ORDERGUARD_WEB_PORT"] == "6066"
 
 
+def _compose_value(value: str, shell: dict[str, str]) -> str:
+    """``${VAR}``, ``${VAR:-default}`` and ``${VAR:?message}`` as compose expands them."""
+    import re
+
+    def expand(match: re.Match[str]) -> str:
+        name, default, required = match.group(1), match.group(2), match.group(3)
+        if shell.get(name):
+            return shell[name]
+        assert required is None, f"compose would refuse to start without {name}"
+        return default or ""
+
+    return re.sub(r"\$\{(\w+)(?::-([^}]*)|:\?([^}]*))?\}", expand, str(value))
+
+
 def test_compose_worker_environment_is_accepted_by_settings():
     worker = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["worker"]
-    env = {k: v for k, v in worker["environment"].items()}
-    env["ORDERGUARD_SQL_TOKEN"] = "s3cret"  # compose requires it from the user's shell
+    shell = {"ORDERGUARD_SQL_TOKEN": "s3cret"}  # compose requires it from the user's shell
+    env = {k: _compose_value(v, shell) for k, v in worker["environment"].items()}
     settings = Settings.from_env(env)
+    assert settings.sql_token == "s3cret"
+    assert settings.retention_days == 0  # unless the user's shell sets one
     assert settings.kafka == "kafka:19092"
     assert settings.web_host == "0.0.0.0"
     assert str(settings.duckdb) == "/data/orderguard.duckdb"
