@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -11,6 +12,7 @@ import orjson
 from kafka import KafkaConsumer, TopicPartition
 
 from schemas.alert import SEVERITY_RANK
+from streams.kafka_admin import broker_answers
 from streams.topics import ALERTS
 
 log = logging.getLogger("orderguard.follow")
@@ -25,12 +27,16 @@ def follow_alerts(
 ) -> Iterator[dict[str, Any]]:
     """Yield alerts from ``orderguard.alerts`` as they arrive.
 
+    While nothing arrives, whether a broker still answers is checked every
+    :data:`OUTAGE_CHECK_S` seconds: an outage is logged once as a warning, and so is its end
+    (kafka-python itself keeps trying without a word).
+
     Args:
         bootstrap: Kafka bootstrap servers.
         group: a consumer group to resume from its committed offsets (committed as you go);
             by default a throwaway group that reads the topic from the start.
         from_now: skip what the topic already holds and yield only new alerts.
-        idle_timeout_s: stop after this long without a new alert (None: follow forever).
+        idle_timeout_s: stop after this long without a new message (None: follow forever).
 
     """
     consumer = KafkaConsumer(
@@ -38,8 +44,8 @@ def follow_alerts(
         group_id=None if from_now else (group or f"orderguard-follow-{uuid.uuid4().hex[:8]}"),
         auto_offset_reset="earliest",
         enable_auto_commit=group is not None and not from_now,
-        consumer_timeout_ms=int(idle_timeout_s * 1000) if idle_timeout_s else float("inf"),
     )
+    watch = _OutageWatch(bootstrap)
     try:
         if from_now:
             partitions = consumer.partitions_for_topic(ALERTS) or set()
@@ -50,21 +56,72 @@ def follow_alerts(
                 consumer.position(tp)
         else:
             consumer.subscribe([ALERTS])
-        for message in consumer:
-            try:
-                alert = orjson.loads(message.value)
-            except orjson.JSONDecodeError as exc:
-                reason = str(exc)
-            else:
-                if isinstance(alert, dict):
-                    yield alert
-                    continue
-                reason = type(alert).__name__
-            # a downstream consumer skips what is no alert, and says so
-            log.warning("skipped %s[%d]@%d: not a JSON alert (%s)", message.topic,
-                        message.partition, message.offset, reason)
+        last = time.monotonic()
+        while True:
+            records = consumer.poll(timeout_ms=500)
+            now = time.monotonic()
+            if not records:
+                if idle_timeout_s is not None and now - last >= idle_timeout_s:
+                    return
+                watch.silent(now - last)
+                continue
+            last = now
+            watch.heard()
+            for messages in records.values():
+                for message in messages:
+                    alert = _alert(message)
+                    if alert is not None:
+                        yield alert
     finally:
         consumer.close()
+
+
+# how long alerts may be silent before, and between, checks that a broker still answers
+OUTAGE_CHECK_S = 30.0
+
+
+class _OutageWatch:
+    """Says once when no broker answers any more while following, and once when one does."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.bootstrap = bootstrap
+        self.down = False
+        self.checked_at = 0.0  # the silence it was last checked at
+
+    def silent(self, for_s: float) -> None:
+        """Nothing arrived for ``for_s`` seconds: check the broker every OUTAGE_CHECK_S."""
+        if for_s < self.checked_at + OUTAGE_CHECK_S:
+            return
+        self.checked_at = for_s
+        if not broker_answers(self.bootstrap):
+            if not self.down:
+                log.warning("no Kafka broker answers at %s; still trying", self.bootstrap)
+            self.down = True
+        else:
+            self.heard()
+
+    def heard(self) -> None:
+        """A broker answered: say so if it had not, and start counting silence anew."""
+        if self.down:
+            log.warning("Kafka at %s answers again", self.bootstrap)
+        self.down = False
+        self.checked_at = 0.0
+
+
+def _alert(message: Any) -> dict[str, Any] | None:
+    """The alert in a message, or ``None`` (with a warning) for anything else."""
+    try:
+        alert = orjson.loads(message.value)
+    except orjson.JSONDecodeError as exc:
+        reason = str(exc)
+    else:
+        if isinstance(alert, dict):
+            return alert
+        reason = type(alert).__name__
+    # a downstream consumer skips what is no alert, and says so
+    log.warning("skipped %s[%d]@%d: not a JSON alert (%s)", message.topic,
+                message.partition, message.offset, reason)
+    return None
 
 
 def alert_filter(

@@ -52,3 +52,42 @@ def test_an_alert_line_with_who_names_time_seller_and_the_first_three_buyers():
         "5 accounts sharing one device let 7 orders close unpaid")
     one = dict(RING, buyer_ids=["b1"], severity="critical")
     assert format_alert(one, who=True).startswith("2026-10-01T08:30:00Z  shop-1  b1  !!! critical")
+
+
+def test_following_through_an_outage_says_once_that_it_began_and_once_that_it_ended(
+        monkeypatch, caplog):
+    import time
+    from types import SimpleNamespace
+
+    import orjson
+
+    import streams.follow
+
+    alert = {"alert_id": "a1", "severity": "high"}
+    message = SimpleNamespace(value=orjson.dumps(alert), topic="orderguard.alerts",
+                              partition=0, offset=0)
+
+    class Consumer:  # nothing arrives for a while, then one alert, then nothing again
+        def __init__(self, **config):
+            self.polls = 0
+
+        def subscribe(self, topics):
+            pass
+
+        def poll(self, timeout_ms):
+            time.sleep(0.01)
+            self.polls += 1
+            return {"tp": [message]} if self.polls == 60 else {}
+
+        def close(self):
+            pass
+
+    answers = iter([False, False, True])  # down, still down, back (then no more checks)
+    monkeypatch.setattr(streams.follow, "KafkaConsumer", Consumer)
+    monkeypatch.setattr(streams.follow, "OUTAGE_CHECK_S", 0.1)
+    monkeypatch.setattr(streams.follow, "broker_answers", lambda bootstrap: next(answers, True))
+    with caplog.at_level("WARNING", logger="orderguard.follow"):
+        got = list(streams.follow.follow_alerts("k:9092", idle_timeout_s=1.0))
+    assert got == [alert]
+    assert [r.getMessage() for r in caplog.records] == [
+        "no Kafka broker answers at k:9092; still trying", "Kafka at k:9092 answers again"]
