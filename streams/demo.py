@@ -115,6 +115,7 @@ def post_events(url: str, events: list[dict[str, Any]], batch: int = 50) -> int:
 def run_demo(settings: Settings, seed: int, buyers: int, workdir: Path, echo: Echo) -> None:
     """Start a worker, send a simulated day through its webhook, follow alerts, summarize."""
     from streams.follow import follow_alerts, format_alert
+    from streams.lag import skip_backlog
     from streams.simulator import simulate
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -128,6 +129,10 @@ def run_demo(settings: Settings, seed: int, buyers: int, workdir: Path, echo: Ec
     events = [namespace_ids(e, tag) for e in simulate(seed, buyers=buyers).events]
     echo(f"demo: seed {seed}: {len(events)} events from {buyers} buyers, ids prefixed {tag}- "
          f"(worker log: {worker.log_path}, store: {db})")
+    skipped = skip_backlog(settings.kafka, DEMO_APP_ID)
+    if skipped:
+        echo(f"demo: skipping {skipped:,} messages earlier runs left for the demo's stages "
+             "(it reads only what it sends)")
     seen: list[dict[str, Any]] = []
     worker.start()
     try:

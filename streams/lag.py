@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kafka import KafkaConsumer, TopicPartition
+from kafka.structs import OffsetAndMetadata
 
 from streams import topics
 
@@ -118,15 +119,42 @@ def stages(app_id: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def _topics_by_group(app_id: str) -> dict[str, list[str]]:
+    by_group: dict[str, list[str]] = {}
+    for _, group, topic in stages(app_id):
+        by_group.setdefault(group, []).append(topic)
+    return by_group
+
+
 def stage_lags(bootstrap: str, app_id: str) -> list[tuple[str, str, TopicLag]]:
     """``(stage, group, lag)`` for each of :func:`stages`, in that order."""
-    wanted = stages(app_id)
-    by_group: dict[str, list[str]] = {}
-    for _, group, topic in wanted:
-        by_group.setdefault(group, []).append(topic)
     lags = {
         (group, lag.topic): lag
-        for group, names in by_group.items()
+        for group, names in _topics_by_group(app_id).items()
         for lag in topic_lags(bootstrap, group, names)
     }
-    return [(stage, group, lags[group, topic]) for stage, group, topic in wanted]
+    return [(stage, group, lags[group, topic]) for stage, group, topic in stages(app_id)]
+
+
+def skip_backlog(bootstrap: str, app_id: str) -> int:
+    """Move ``app_id``'s groups to the ends of their stages' topics; return what they skip.
+
+    For the demo, which processes only what it sends: the events other runs left on a
+    long-lived broker would otherwise keep its worker busy first, for minutes. Only while
+    no worker of ``app_id`` runs: the broker refuses a commit to a group with members.
+    """
+    skipped = 0
+    for group, names in _topics_by_group(app_id).items():
+        behind = [part for parts in partition_offsets(bootstrap, group, names).values()
+                  for part in parts if part.behind]
+        if not behind:
+            continue
+        consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
+                                 enable_auto_commit=False,
+                                 bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS)
+        try:
+            consumer.commit({part.tp: OffsetAndMetadata(part.end, "", -1) for part in behind})
+        finally:
+            consumer.close()
+        skipped += sum(part.behind for part in behind)
+    return skipped

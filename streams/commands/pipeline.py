@@ -165,6 +165,8 @@ def demo(seed: int | None, buyers: int, workdir: str) -> None:
     """Run a worker and send it a simulated marketplace day; print alerts live and a summary.
 
     Stops the worker at the end. Needs a broker (`make kafka-up`; `make demo` starts one).
+    The demo reads only what it sends: messages that earlier runs (a benchmark, `produce`)
+    left for its stages on the broker are skipped, and it says how many.
 
     \b
     Example:

@@ -55,3 +55,19 @@ def test_an_app_that_never_ran_has_every_stored_event_ahead_of_it(broker, worker
     assert rows["orders"]["behind"] >= stored  # more may have come since
     assert not rows["orders"]["committed"]
     assert not rows["buyers"]["exists"] and rows["buyers"]["behind"] == 0
+
+
+def test_skipping_the_backlog_moves_an_apps_groups_to_the_ends(broker, worker):
+    from streams.lag import skip_backlog
+
+    app = f"skip-{uuid.uuid4().hex[:8]}"
+    env = {**worker.env, "ORDERGUARD_APP_ID": app}
+    before = lag(env)
+    assert before["orders"]["behind"] > 0 and before["sink: events"]["behind"] > 0
+    skipped = skip_backlog(broker, app)
+    assert skipped >= before["orders"]["behind"] + before["sink: events"]["behind"]
+    after = lag(env)
+    # more may have come since on the shared topics; nothing of the backlog is left
+    assert after["orders"]["committed"] and after["sink: events"]["committed"]
+    assert after["orders"]["behind"] < before["orders"]["behind"]
+    assert not after["buyers"]["exists"] and not after["buyers"]["committed"]
