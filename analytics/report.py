@@ -150,12 +150,24 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready values: facts, ``sections`` (rows as objects), ``notes``."""
         return {
-            **self.facts,
-            "sections": {key: [dict(zip(result.columns, row, strict=True))
+            **_rfc3339(self.facts),
+            "sections": {key: [_rfc3339(dict(zip(result.columns, row, strict=True)))
                                for row in result.rows]
                          for key, _, result in self.sections},
             **({"notes": self.notes} if self.notes else {}),
         }
+
+
+def _rfc3339(fields: dict[str, Any]) -> dict[str, Any]:
+    """``*_utc`` times as RFC 3339 (``2026-10-01T08:00:00Z``), as in the event contract.
+
+    The queries give them as text for people (``2026-10-01 08:00:00``), the same through a
+    worker's ``/sql`` and from the file.
+    """
+    return {name: value.replace(" ", "T") + "Z"
+            if name.endswith("_utc") and isinstance(value, str) and len(value) == 19
+            else value
+            for name, value in fields.items()}
 
 
 def scope_facts(scope: Scope) -> dict[str, Any]:

@@ -237,10 +237,13 @@ def test_report_as_json_has_the_texts_figures_and_rows_as_objects(shops_cli):
     doc = orjson.loads(case.stdout)
     assert (doc["buyer_id"], doc["events"], doc["sellers"], doc["alerts"],
             doc["highest_severity"]) == ("b2", 2, 1, 1, "medium")
+    assert (doc["first_event_at_utc"], doc["last_event_at_utc"]) == (
+        "2026-10-02T08:00:00Z", "2026-10-03T08:00:00Z")  # created, closed unpaid a day on
     sections = doc["sections"]
     assert sections["orders_by_seller"][0]["seller_id"] == "s2"
     assert sections["orders_by_seller"][0]["ordered_value"] == "129.9000"  # a decimal string
-    assert [a["explanation"] for a in sections["alerts"]] == ["b2's"]
+    assert [(a["occurred_at_utc"], a["explanation"]) for a in sections["alerts"]] == [
+        ("2026-10-02T08:00:00Z", "b2's")]
     assert sections["evidence"] == []
     assert doc["evidence_cited"] == 0 and "notes" not in doc  # its ids name no stored event
     assert doc["lists"] is None
