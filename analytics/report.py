@@ -172,9 +172,10 @@ def _rfc3339(fields: dict[str, Any]) -> dict[str, Any]:
 
 def scope_facts(scope: Scope) -> dict[str, Any]:
     """The scope as JSON-ready fields (``None``: not limited)."""
-    return {"seller_id": scope.seller,
-            "since": scope.since.astimezone(UTC).isoformat() if scope.since else None,
-            "until": scope.until.astimezone(UTC).isoformat() if scope.until else None}
+    def at(when: datetime | None) -> str | None:
+        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
+
+    return {"seller_id": scope.seller, "since": at(scope.since), "until": at(scope.until)}
 
 
 def summary(query: Query, width: int = 110, scope: Scope | None = None) -> str:

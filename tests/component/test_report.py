@@ -221,13 +221,14 @@ def test_report_as_json_has_the_texts_figures_and_rows_as_objects(shops_cli):
     import orjson
 
     runner = shops_cli
-    result = runner.invoke(main, ["report", "--seller", "s2", "--format", "json"])
+    result = runner.invoke(main, ["report", "--seller", "s2", "--format", "json",
+                                  "--since", "2026-10-02T00:00:00+08:00"])
     assert result.exit_code == 0, result.output
     doc = orjson.loads(result.stdout)
     assert {k: doc[k] for k in ("seller_id", "since", "until", "events", "alerts",
                                 "suppressed")} == {
-        "seller_id": "s2", "since": None, "until": None, "events": 2, "alerts": 1,
-        "suppressed": 0}
+        "seller_id": "s2", "since": "2026-10-01T16:00:00Z", "until": None, "events": 2,
+        "alerts": 1, "suppressed": 0}
     assert doc["sections"]["alerts_by_rule"] == [
         {"rule_id": "nonpayment_burst", "severity": "medium", "alerts": 1, "buyers": 1}]
     assert [row["buyer_id"] for row in doc["sections"]["riskiest_buyers"]] == ["b2"]
