@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -97,7 +98,7 @@ def apply_record(book: ListBook, record: Any) -> bool:
 
 
 def parse_expiry(text: str | None, now: int) -> int | None:
-    """``30d``/``12h``/``90m``/``2w`` from ``now``, or an RFC 3339 time, as epoch seconds.
+    """``30d``/``12h``/``90m``/``2w`` from ``now``, a UTC day, or an RFC 3339 time, as epoch s.
 
     Raises:
         InvalidEvent: for anything else, or a time in the past.
@@ -109,10 +110,15 @@ def parse_expiry(text: str | None, now: int) -> int | None:
     if duration is not None:
         return now + duration
     try:
-        at = int(parse_ts(text, "--expires").timestamp())
+        day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        day = None
+    try:
+        at = int((day or parse_ts(text, "--expires")).timestamp())
     except InvalidEvent:
         raise InvalidEvent(
-            f"--expires must be a duration like 30d, 12h, 2w or an RFC 3339 time, not {text!r}"
+            f"--expires must be a duration like 30d, 12h, 2w, a day (2027-01-31, from its "
+            f"start in UTC) or an RFC 3339 time, not {text!r}"
         ) from None
     if at <= now:
         raise InvalidEvent(f"--expires {text} is in the past")

@@ -8,7 +8,7 @@ from typing import Any
 import click
 import orjson
 
-from streams.commands.base import kafka_settings
+from streams.commands.base import CliError, kafka_settings
 
 
 @click.group()
@@ -32,7 +32,8 @@ def _seller_option(f: Any) -> Any:
 @click.option("--reason", required=True, help="Why, in words a colleague understands.")
 @click.option("--source", default=None, help="Who or what adds it (default: $USER).")
 @click.option("--expires", default=None,
-              help="When it lapses: a duration such as 30d or 12h, or an RFC 3339 time.")
+              help="When it lapses: a duration such as 30d or 12h, a day (2027-01-31, UTC) or "
+                   "an RFC 3339 time.")
 @click.option("--allow", is_flag=True, help="Allow-list instead of deny-list.")
 def block_add(buyer: str, seller: str | None, reason: str, source: str | None,
               expires: str | None, allow: bool) -> None:
@@ -69,11 +70,20 @@ def block_remove(buyer: str, seller: str | None, allow: bool) -> None:
         orderguard block remove b-123
     """
     from streams.core.lists import ALL_SELLERS, entry_key
-    from streams.lists_topic import remove_entry
+    from streams.lists_topic import read_book, remove_entry
 
-    kind = "allow" if allow else "deny"
-    remove_entry(kafka_settings().kafka, entry_key(kind, seller or ALL_SELLERS, buyer))
-    click.echo(f"removed {buyer} from the {kind} list at {seller or ALL_SELLERS}", err=True)
+    kind, at = ("allow" if allow else "deny"), seller or ALL_SELLERS
+    bootstrap = kafka_settings().kafka
+    key = entry_key(kind, at, buyer)
+    entries = read_book(bootstrap).entries()
+    if key not in {e.key for e in entries}:
+        # most likely a mistyped id, or an entry at one seller removed from all of them
+        others = [e for e in entries if e.buyer_id == buyer]
+        hint = ("; its entries: " + ", ".join(f"{e.kind} at {e.seller_id}" for e in others)
+                if others else "")
+        raise CliError(f"{buyer} has no {kind} entry at {at}: nothing removed{hint}")
+    remove_entry(bootstrap, key)
+    click.echo(f"removed {buyer} from the {kind} list at {at}", err=True)
 
 
 @block.command("list")

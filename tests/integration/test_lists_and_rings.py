@@ -44,6 +44,18 @@ def test_a_deny_listed_buyers_new_order_raises_blocked_buyer_order(broker, worke
     cli(worker, "block", "remove", buyer)
     listed = cli(worker, "block", "list", "--format", "jsonl").stdout
     assert buyer not in listed
+    # again, or at a seller where it has none: nothing to remove, and it says so
+    again = subprocess.run([sys.executable, "-m", "streams.cli", "block", "remove", buyer],
+                           env=worker.env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 2
+    assert again.stderr.strip() == f"Error: {buyer} has no deny entry at *: nothing removed"
+    cli(worker, "block", "add", buyer, "--seller", "shop-9", "--reason", "r", "--expires",
+        "2099-01-31")
+    elsewhere = subprocess.run([sys.executable, "-m", "streams.cli", "block", "remove", buyer],
+                               env=worker.env, capture_output=True, text=True, timeout=120)
+    assert elsewhere.returncode == 2
+    assert elsewhere.stderr.strip().endswith("nothing removed; its entries: deny at shop-9")
+    cli(worker, "block", "remove", buyer, "--seller", "shop-9")
 
 
 def test_an_allow_listed_buyer_raises_no_alert_and_the_suppression_is_recorded(

@@ -51,13 +51,15 @@ def test_malformed_entries_are_refused(bad):
 
 @pytest.mark.parametrize(("text", "expected"), [
     (None, None), ("30d", NOW + 30 * 86400), ("12h", NOW + 12 * 3600), ("2w", NOW + 14 * 86400),
-    ("2099-01-01T00:00:00Z", 4070908800),
+    ("2099-01-01T00:00:00Z", 4070908800), ("2099-01-01", 4070908800),
+    ("2099-01-01T08:00:00+08:00", 4070908800),
 ])
-def test_expiry_accepts_durations_and_timestamps(text, expected):
+def test_expiry_accepts_durations_days_and_timestamps(text, expected):
     assert parse_expiry(text, NOW) == expected
 
 
-@pytest.mark.parametrize("text", ["soon", "30x", "2020-01-01T00:00:00Z"])
+@pytest.mark.parametrize("text", ["soon", "30x", "2020-01-01T00:00:00Z", "2020-01-01",
+                                  "2099-02-30"])
 def test_expiry_refuses_nonsense_and_the_past(text):
     with pytest.raises(InvalidEvent, match="--expires"):
         parse_expiry(text, NOW)
