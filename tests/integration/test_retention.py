@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from streams.lag import stage_lags
 from tests.integration.conftest import sql, start_worker, wait_for
 from tests.integration.helpers import honest, nonpayer, post
 
@@ -27,6 +28,10 @@ def test_a_worker_with_a_retention_deletes_what_is_older_and_keeps_the_rest(
         # the old non-payer was alerted on, 60 days ago
         wait_for(lambda: sql(first, f"SELECT count(*) {alerts}")[0][0] > 0,
                  timeout_s=180, what="the old non-payer's alert stored")
+        # every stage done: an alert the second worker stored after its pruning would stay
+        # until the next one, an hour later
+        wait_for(lambda: not sum(lag.behind for _, _, lag in stage_lags(broker, app)),
+                 timeout_s=300, what="the first worker's stages caught up")
     finally:
         first.stop()
 
