@@ -64,6 +64,9 @@ class WorkerCollector:
                            "(skipped: undecodable events).", ["kind"],
                            {("events",): sink.stored_events, ("alerts",): sink.stored_alerts,
                             ("skipped",): sink.skipped})
+            yield _counter("orderguard_sink_pruned_rows", "Rows the retention "
+                           "(ORDERGUARD_RETENTION_DAYS) deleted from DuckDB.", ["table"],
+                           {(table,): n for table, n in sink.pruned.items()})
         reach = w.kafka
         if reach.reachable is not None:
             yield _gauge("orderguard_kafka_up", "1 when the latest probe of Kafka got an answer.",

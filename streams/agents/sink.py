@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -149,6 +150,7 @@ class SinkService(Service):
         self.stored_events = 0
         self.stored_alerts = 0
         self.skipped = 0
+        self.pruned: Counter[str] = Counter()  # rows the retention deleted, by table
         super().__init__(**kwargs)
 
     async def _acquire(self) -> Store:
@@ -180,7 +182,7 @@ class SinkService(Service):
                 cutoff = retention.due(time.monotonic(), datetime.now(UTC))
                 if cutoff is not None:
                     writing = asyncio.ensure_future(asyncio.to_thread(_prune, store, cutoff))
-                    await asyncio.shield(writing)
+                    self.pruned.update(await asyncio.shield(writing))
                 records = await consumer.getmany(
                     timeout_ms=s.sink_interval_ms, max_records=s.sink_batch
                 )
@@ -207,16 +209,20 @@ class SinkService(Service):
             await asyncio.to_thread(store.close)
 
 
-def _prune(store: Store, cutoff: datetime) -> None:
-    """Delete what is older than ``cutoff``; a failure is logged and tried again later."""
+def _prune(store: Store, cutoff: datetime) -> dict[str, int]:
+    """Delete what is older than ``cutoff`` and return what went, by table.
+
+    A failure is logged (nothing went) and tried again at the next pruning.
+    """
     try:
         gone = store.prune(cutoff)
     except duckdb.Error as exc:
         log.warning("sink: retention: could not delete rows older than %s: %s",
                     cutoff.isoformat(), str(exc).splitlines()[0])
-        return
+        return {}
     log.info("sink: retention: deleted %s older than %s (ORDERGUARD_RETENTION_DAYS)",
              ", ".join(f"{n:,} {table}" for table, n in gone.items()), cutoff.isoformat())
+    return gone
 
 
 def register(w: Wiring) -> None:

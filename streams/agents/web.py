@@ -180,5 +180,6 @@ def register(w: Wiring) -> None:
                     "events": sink.stored_events,
                     "alerts": sink.stored_alerts,
                     "skipped": sink.skipped,
+                    "pruned": dict(sink.pruned),
                 },
             }, 503 if down else 200)

@@ -41,6 +41,8 @@ def test_a_worker_with_a_retention_deletes_what_is_older_and_keeps_the_rest(
         wait_for(lambda: sql(second, f"SELECT list(event_id ORDER BY event_id) {mine}")[0][0]
                  == recent_ids, timeout_s=60, what="the old events deleted")
         assert sql(second, f"SELECT count(*) {alerts}")[0][0] == 0
+        pruned = second.health()["sink"]["pruned"]  # and on /metrics, by table
+        assert pruned["events"] >= len(old) and pruned["alerts"] >= 1 and pruned["orders"] >= 4
         orders = sql(second, "SELECT list(order_id ORDER BY order_id) FROM orders "
                              f"WHERE starts_with(order_id, '{run_id}-')")[0][0]
         assert orders == [f"{run_id}-new-ho{n}" for n in range(3)]

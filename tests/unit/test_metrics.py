@@ -25,7 +25,8 @@ def _worker(**overrides):
                        "ingest_spool_full": 4}),
         alert_counts=Counter({("cancel_churn", "high"): 1, ("order_flood", "medium"): 2}),
         suppressed_counts=Counter({"cancel_churn": 1}),
-        sink=SimpleNamespace(stored_events=9, stored_alerts=1, skipped=0),
+        sink=SimpleNamespace(stored_events=9, stored_alerts=1, skipped=0,
+                             pruned=Counter({"events": 40, "orders": 12})),
         kafka=kafka, lists=ListBook(), lists_service=SimpleNamespace(caught_up=True),
         app=SimpleNamespace(tables=SimpleNamespace(recovery=SimpleNamespace(completed=recovered))),
         settings=Settings.from_env({"ORDERGUARD_APP_ID": "og-x"}), spool=None,
@@ -54,6 +55,7 @@ def test_every_counter_and_gauge_is_exposed_with_its_labels():
     assert got[("orderguard_ingest_spooled_total", ())] == 0
     assert got[("orderguard_ingest_spool_full_total", ())] == 4
     assert got[("orderguard_sink_records_total", (("kind", "events"),))] == 9
+    assert got[("orderguard_sink_pruned_rows_total", (("table", "orders"),))] == 12
     assert got[("orderguard_kafka_up", ())] == 0
     assert got[("orderguard_kafka_since_timestamp_seconds", ())] == 1_790_000_000
     assert got[("orderguard_tables_recovered", ())] == 1
