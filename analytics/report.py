@@ -18,6 +18,7 @@ from analytics.client import format_table
 from analytics.sqltext import InvalidValue, literal, time_bounds
 from analytics.store import QueryResult
 from schemas.alert import SEVERITIES
+from schemas.event import format_ts
 
 Query = Callable[[str], QueryResult]
 
@@ -172,10 +173,9 @@ def _rfc3339(fields: dict[str, Any]) -> dict[str, Any]:
 
 def scope_facts(scope: Scope) -> dict[str, Any]:
     """The scope as JSON-ready fields (``None``: not limited)."""
-    def at(when: datetime | None) -> str | None:
-        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
-
-    return {"seller_id": scope.seller, "since": at(scope.since), "until": at(scope.until)}
+    return {"seller_id": scope.seller,
+            "since": format_ts(scope.since) if scope.since else None,
+            "until": format_ts(scope.until) if scope.until else None}
 
 
 def summary(query: Query, width: int = 110, scope: Scope | None = None) -> str:
