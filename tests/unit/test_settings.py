@@ -46,29 +46,23 @@ def test_standby_replicas_default_to_fausts_one_and_reach_the_app():
         Settings.from_env({"ORDERGUARD_STANDBY_REPLICAS": "-1"})
 
 
-def test_the_sql_row_cap_defaults_to_100000_and_0_lifts_it():
-    assert Settings.from_env({}).sql_max_rows == 100_000
-    assert Settings.from_env({"ORDERGUARD_SQL_MAX_ROWS": "0"}).sql_max_rows == 0
-    with pytest.raises(ConfigError, match="ORDERGUARD_SQL_MAX_ROWS must be 0 or more"):
-        Settings.from_env({"ORDERGUARD_SQL_MAX_ROWS": "-1"})
-
-
-def test_sql_queries_have_30_seconds_by_default():
-    assert Settings.from_env({}).sql_timeout_s == 30.0
-    assert Settings.from_env({"ORDERGUARD_SQL_TIMEOUT_S": "120"}).sql_timeout_s == 120.0
-    with pytest.raises(ConfigError, match="ORDERGUARD_SQL_TIMEOUT_S"):
-        Settings.from_env({"ORDERGUARD_SQL_TIMEOUT_S": "0"})
-
-
-def test_a_worker_waits_for_kafka_without_limit_unless_told():
-    assert Settings.from_env({}).kafka_wait_s is None
-    assert Settings.from_env({"ORDERGUARD_KAFKA_WAIT_S": "90"}).kafka_wait_s == 90.0
-    with pytest.raises(ConfigError, match="ORDERGUARD_KAFKA_WAIT_S"):
-        Settings.from_env({"ORDERGUARD_KAFKA_WAIT_S": "soon"})
-
-
-def test_the_store_keeps_everything_unless_a_retention_is_set():
-    assert Settings.from_env({}).retention_days == 0
-    assert Settings.from_env({"ORDERGUARD_RETENTION_DAYS": "400"}).retention_days == 400
-    with pytest.raises(ConfigError, match="ORDERGUARD_RETENTION_DAYS"):
-        Settings.from_env({"ORDERGUARD_RETENTION_DAYS": "-30"})
+@pytest.mark.parametrize(("variable", "field", "default", "value", "parsed", "bad", "refusal"), [
+    # the /sql row cap: 0 lifts it
+    ("ORDERGUARD_SQL_MAX_ROWS", "sql_max_rows", 100_000, "0", 0, "-1",
+     "ORDERGUARD_SQL_MAX_ROWS must be 0 or more"),
+    # /sql queries have 30 seconds
+    ("ORDERGUARD_SQL_TIMEOUT_S", "sql_timeout_s", 30.0, "120", 120.0, "0",
+     "ORDERGUARD_SQL_TIMEOUT_S"),
+    # a worker waits for Kafka without limit unless told
+    ("ORDERGUARD_KAFKA_WAIT_S", "kafka_wait_s", None, "90", 90.0, "soon",
+     "ORDERGUARD_KAFKA_WAIT_S"),
+    # the store keeps everything unless a retention is set
+    ("ORDERGUARD_RETENTION_DAYS", "retention_days", 0, "400", 400, "-30",
+     "ORDERGUARD_RETENTION_DAYS"),
+])
+def test_a_setting_has_its_default_takes_a_value_and_refuses_a_bad_one(
+        variable, field, default, value, parsed, bad, refusal):
+    assert getattr(Settings.from_env({}), field) == default
+    assert getattr(Settings.from_env({variable: value}), field) == parsed
+    with pytest.raises(ConfigError, match=refusal):
+        Settings.from_env({variable: bad})
