@@ -44,11 +44,9 @@ def open_lines(path: Path | str) -> Iterator[IO[bytes]]:
         OrderguardError: compressed data ends early or is damaged (the error names the file).
 
     """
-    raw: IO[bytes] = sys.stdin.buffer if str(path) == "-" else open(path, "rb")  # noqa: SIM115
+    source: IO[bytes] = sys.stdin.buffer if str(path) == "-" else open(path, "rb")  # noqa: SIM115
     try:
-        if not hasattr(raw, "peek"):
-            raw = io.BufferedReader(raw)  # type: ignore[arg-type]  # e.g. a BytesIO stdin
-        head = raw.peek(6)[:6]  # type: ignore[attr-defined]
+        raw, head = _head(source)
         opener = next((o for magic, o in _COMPRESSED if head.startswith(magic)), None)
         stream = opener(raw) if opener else raw
         try:
@@ -64,8 +62,46 @@ def open_lines(path: Path | str) -> Iterator[IO[bytes]]:
             if stream is not raw:
                 stream.close()
     finally:
-        if raw is not sys.stdin.buffer:
-            raw.close()
+        if source is not sys.stdin.buffer:
+            source.close()
+
+
+_MAGIC_LEN = max(len(magic) for magic, _ in _COMPRESSED)
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream's first bytes, already read, put back in front of the rest of it."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        super().__init__()
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        data = self._rest.read1(len(buffer))  # type: ignore[attr-defined]
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _head(raw: IO[bytes]) -> tuple[IO[bytes], bytes]:
+    """The stream to read, and its first bytes (enough to recognise a compressed format).
+
+    ``peek`` returns what one read gave: a slow pipe may deliver fewer bytes than a magic
+    number, so then the head is read in full and put back in front of the stream.
+    """
+    if not hasattr(raw, "peek"):
+        raw = io.BufferedReader(raw)  # type: ignore[arg-type]  # e.g. a BytesIO stdin
+    head: bytes = raw.peek(_MAGIC_LEN)[:_MAGIC_LEN]  # type: ignore[attr-defined]
+    if len(head) >= _MAGIC_LEN or not head:
+        return raw, head
+    head = raw.read(_MAGIC_LEN)  # blocks until the whole head or the end of the stream
+    return io.BufferedReader(_Prefixed(head, raw)), head
 
 
 def read_events(
