@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
@@ -13,6 +12,7 @@ from analytics.report import Query
 from analytics.sqltext import literal, time_bounds
 from schemas.event import validate_event
 from streams.errors import InvalidEvent
+from streams.skips import Skips
 
 # Event time first; within one order, the order its events arrived in on orderguard.events
 # (one order is one partition, and offsets are its arrival order); the id breaks what is left.
@@ -54,14 +54,23 @@ def stored_events(
         on_error: ``"raise"`` stops at the first stored payload that is not a valid
             canonical event; ``"skip"`` reports it and goes on (stores written before the
             sink checked events hold the ones the orders stage dead-lettered).
-        errors: where skipped events are reported (standard error by default).
+        errors: where skipped events are reported (standard error by default). The first
+            :data:`~streams.skips.REPORTED_SKIPS` are named, the rest counted at the end.
 
     Raises:
         InvalidEvent: with ``on_error="raise"``, a stored payload that is not a valid
             canonical event.
 
     """
-    where = time_bounds(since, until)
+    skips = Skips(errors)
+    yield from _pages(query, time_bounds(since, until), page_size, on_error, skips)
+    skips.close("stored events")
+
+
+def _pages(
+    query: Query, where: str, page_size: int, on_error: str, skips: Skips
+) -> Iterator[dict[str, Any]]:
+    """:func:`stored_events` over ``where``, page by page."""
     # the bounds are integers
     span_sql = f"SELECT {_SPAN} FROM events WHERE {where}"  # noqa: S608
     first, last, total = query(span_sql).rows[0]
@@ -89,7 +98,7 @@ def stored_events(
                 reason = f"stored event {row[4]!r}: {str(exc).splitlines()[0]}"
                 if on_error == "raise":
                     raise InvalidEvent(reason) from None
-                print(f"skipped {reason}", file=errors or sys.stderr)
+                skips.skip(reason)
         if len(rows) < page_size:  # the slice is done: the next one starts where it ended
             start, after = end, "true"
             if 2 * len(rows) < page_size:  # under half a page: wider slices

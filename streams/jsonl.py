@@ -18,10 +18,7 @@ import orjson
 from schemas.event import validate_event
 from streams.core.lists import ListBook, ListEntry
 from streams.errors import InvalidEvent, OrderguardError
-
-# bad lines named one by one before the rest are only counted: a file that is not JSON Lines
-# at all (a binary, the wrong export) would otherwise print a line of stderr per line
-REPORTED_SKIPS = 20
+from streams.skips import Skips
 
 # compressed files are read as they are, recognised by their first bytes (not their name,
 # so that standard input works too)
@@ -114,8 +111,8 @@ def read_events(
     Args:
         path: the file.
         on_error: ``"raise"`` stops at the first bad line; ``"skip"`` reports it and goes on.
-            The first :data:`REPORTED_SKIPS` skipped lines are named, the rest counted at
-            the end.
+            The first :data:`~streams.skips.REPORTED_SKIPS` skipped lines are named, the
+            rest counted at the end.
         errors: where skipped lines are reported (standard error by default).
 
     Raises:
@@ -123,8 +120,7 @@ def read_events(
             of whose lines is a canonical event (likely not an events file at all).
 
     """
-    report = errors or sys.stderr
-    skipped = valid = 0
+    skips, valid = Skips(errors), 0
     with open_lines(path) as stream:
         for lineno, line in enumerate(stream, 1):
             if not line.strip():
@@ -135,17 +131,13 @@ def read_events(
                 reason = _where(path, lineno, exc)
                 if on_error == "raise":
                     raise InvalidEvent(reason) from None
-                skipped += 1
-                if skipped <= REPORTED_SKIPS:
-                    print(f"skipped {reason}", file=report)
+                skips.skip(reason)
                 continue
             valid += 1
             yield event
-    if skipped > REPORTED_SKIPS:
-        print(f"skipped {skipped - REPORTED_SKIPS:,} more invalid lines of {path} "
-              f"({skipped:,} in all; the first {REPORTED_SKIPS} are named above)", file=report)
-    if skipped and not valid:
-        raise InvalidEvent(f"{path}: none of its {skipped:,} lines is a canonical event "
+    skips.close(f"lines of {path}")
+    if skips.count and not valid:
+        raise InvalidEvent(f"{path}: none of its {skips.count:,} lines is a canonical event "
                            "(is it a JSON Lines file of events?)")
 
 

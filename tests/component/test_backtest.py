@@ -316,3 +316,22 @@ def test_a_store_holding_an_event_the_orders_stage_refused_is_still_backtested(
     assert result.exit_code == 0, result.output
     assert orjson.loads(result.stdout)["events"] == 2
     assert "skipped stored event 'bad-1'" in result.stderr
+
+
+def test_many_bad_stored_events_are_named_up_to_a_limit_then_counted(tmp_path):
+    from streams.skips import REPORTED_SKIPS
+
+    path = tmp_path / "og.duckdb"
+    store = Store(path)
+    bad = [StoredMessage(make_event(event_id=f"bad-{n:02}", type="order.exploded",
+                                    at=T0 + timedelta(seconds=n))) for n in range(25)]
+    store.write([*bad, StoredMessage(make_event(event_id="ok-1", at=T0))], [])
+    store.close()
+    errors = io.StringIO()
+    assert _ids(stored_events(_query(path), on_error="skip", errors=errors)) == ["ok-1"]
+    lines = errors.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines[:REPORTED_SKIPS]] == [
+        f"skipped stored event 'bad-{n:02}'" for n in range(REPORTED_SKIPS)]
+    assert lines[REPORTED_SKIPS:] == [
+        f"skipped 5 more invalid stored events (25 in all; the first {REPORTED_SKIPS} "
+        "are named above)"]

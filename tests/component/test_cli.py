@@ -113,7 +113,7 @@ def test_replay_of_a_cut_off_compressed_file_fails_with_one_line(runner, tmp_pat
 
 
 def test_replay_names_the_first_20_bad_lines_and_counts_the_rest(runner, tmp_path):
-    from streams.jsonl import REPORTED_SKIPS
+    from streams.skips import REPORTED_SKIPS
 
     path = tmp_path / "noisy.jsonl"
     path.write_bytes(b"{nope\n" * 50 + orjson.dumps(make_event()) + b"\n")
