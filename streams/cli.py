@@ -22,7 +22,7 @@ def main() -> None:
 
 
 for _command in (pipeline.worker, pipeline.produce, detection.replay, detection.backtest,
-                 store.sql, store.report, pipeline.alerts, pipeline.normalize,
+                 store.sql, store.report, store.compact, pipeline.alerts, pipeline.normalize,
                  detection.simulate, detection.evaluate, lists.block, pipeline.demo, pipeline.lag):
     main.add_command(_command)
 

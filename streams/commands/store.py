@@ -133,3 +133,32 @@ def list_entries(bootstrap: str, buyer: str,
             for e in entries]
     columns = ["kind", "seller_id", "reason", "source", "added_at", "expires_at", "applies"]
     return QueryResult(columns, rows), ""
+
+
+@click.command()
+def compact() -> None:
+    """Shrink the analytics store's file to what it holds; stop the worker first.
+
+    DuckDB reuses the space of deleted rows (ORDERGUARD_RETENTION_DAYS prunes every hour)
+    but never gives it back to the disk. This copies the store at ORDERGUARD_DUCKDB into a
+    fresh file, checks every table's row count, and swaps the two in one rename; a failure
+    leaves the store as it was. It needs the file to itself, and about as much free space
+    again as the store holds.
+
+    \b
+    Example:
+        orderguard compact
+    """
+    from analytics.compact import compact as rewrite
+
+    path = load_settings().duckdb
+    if path.is_file():
+        click.echo(f"compacting {path} ({_mb(path.stat().st_size)})…", err=True)
+    done = rewrite(path)
+    rows = ", ".join(f"{table} {n:,}" for table, n in done.rows.items() if table[0] != "_")
+    click.echo(f"compacted {path}: {_mb(done.before)} → {_mb(done.after)} in "
+               f"{done.seconds:.1f} s ({rows} rows)")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"

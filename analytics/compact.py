@@ -1,0 +1,120 @@
+"""Give back the space deleted rows left in the analytics store, by rewriting it.
+
+DuckDB reuses the blocks that deleted rows (a retention's pruning, say) free for new rows,
+but it does not shrink its file. Compacting copies the tables, views and constraints into a
+fresh file (``COPY FROM DATABASE``), checks that every table holds the same number of
+rows, and puts the fresh file in the old one's place in one rename. The store must not be
+open for writing meanwhile: a worker's sink would be writing into the file being replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from analytics.sqltext import literal
+from analytics.store import StoreBusy
+from streams.errors import OrderguardError
+
+
+@dataclass(frozen=True)
+class Compacted:
+    """What a compaction did: sizes in bytes, rows by table, seconds taken."""
+
+    before: int
+    after: int
+    rows: dict[str, int]
+    seconds: float
+
+
+def compact(path: Path | str) -> Compacted:
+    """Rewrite the store at ``path`` into a fresh file of the same content, smaller if it can.
+
+    The store is first checkpointed (a log a stopped worker left is folded in), then read
+    under a read-only lock that keeps any worker from opening it for writing until the fresh
+    file has replaced it. A failure leaves the store as it was.
+
+    Raises:
+        StoreBusy: a worker (or another process) has the store open for writing.
+        OrderguardError: there is no store at ``path``, or the copy does not match it.
+
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise OrderguardError(f"no analytics store at {path} (ORDERGUARD_DUCKDB)")
+    started = time.monotonic()
+    before = path.stat().st_size
+    fresh = path.with_name(path.name + ".compacting")
+    for leftover in (fresh, _wal(fresh)):  # an earlier compaction that was stopped
+        leftover.unlink(missing_ok=True)
+    _connect(path, read_only=False).close()  # folds in a write-ahead log left behind
+    source = _connect(path, read_only=True)
+    try:
+        rows = _copy(source, fresh)
+        _fsync(fresh)
+        os.replace(fresh, path)  # the read-only lock is still held: nobody wrote meanwhile
+        _fsync(path.parent)
+    except BaseException:
+        fresh.unlink(missing_ok=True)
+        raise
+    finally:
+        source.close()
+    return Compacted(before, path.stat().st_size, rows, time.monotonic() - started)
+
+
+def _copy(source: duckdb.DuckDBPyConnection, fresh: Path) -> dict[str, int]:
+    """Copy the whole database into ``fresh``; the rows by table, checked on both sides."""
+    name = source.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
+    source.execute(f"ATTACH {literal(str(fresh))} AS compacted (READ_WRITE)")
+    try:
+        source.execute(f"COPY FROM DATABASE {_ident(name)} TO compacted")
+        rows = {}
+        for (table,) in source.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ? ORDER BY 1", [name]
+        ).fetchall():
+            counts = [
+                source.execute(f"SELECT count(*) FROM {_ident(db)}.main.{_ident(table)}")  # noqa: S608
+                .fetchone()[0]  # type: ignore[index]
+                for db in (name, "compacted")
+            ]
+            if counts[0] != counts[1]:
+                raise OrderguardError(
+                    f"compacting stopped: table {table} has {counts[0]:,} rows but its copy "
+                    f"{counts[1]:,}; the store is unchanged")
+            rows[table] = int(counts[0])
+        source.execute("CHECKPOINT compacted")
+    finally:
+        source.execute("DETACH compacted")
+    return rows
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreBusy(
+                f"{path} is open in another process, a worker's sink most likely; stop it "
+                "first: compacting needs the file to itself") from None
+        raise
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
