@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from kafka import KafkaConsumer, TopicPartition
@@ -64,23 +65,34 @@ def partition_offsets(
     so it reads the group's offsets without joining the group (a running worker is not
     disturbed).
     """
+    with _group_consumer(bootstrap, group) as consumer:
+        return _offsets(consumer, names)
+
+
+@contextmanager
+def _group_consumer(bootstrap: str, group: str) -> Iterator[KafkaConsumer]:
+    """A consumer of ``group`` that never subscribes (so it never joins the group)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
                              enable_auto_commit=False, bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS)
     try:
-        found: dict[str, list[PartitionOffsets]] = {}
-        for topic in names:
-            partitions = [TopicPartition(topic, p)
-                          for p in sorted(consumer.partitions_for_topic(topic) or ())]
-            if not partitions:
-                found[topic] = []
-                continue
-            ends = consumer.end_offsets(partitions)
-            starts = consumer.beginning_offsets(partitions)
-            found[topic] = [PartitionOffsets(tp, consumer.committed(tp), starts[tp], ends[tp])
-                            for tp in partitions]
-        return found
+        yield consumer
     finally:
         consumer.close()
+
+
+def _offsets(consumer: KafkaConsumer, names: Iterable[str]) -> dict[str, list[PartitionOffsets]]:
+    found: dict[str, list[PartitionOffsets]] = {}
+    for topic in names:
+        partitions = [TopicPartition(topic, p)
+                      for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not partitions:
+            found[topic] = []
+            continue
+        ends = consumer.end_offsets(partitions)
+        starts = consumer.beginning_offsets(partitions)
+        found[topic] = [PartitionOffsets(tp, consumer.committed(tp), starts[tp], ends[tp])
+                        for tp in partitions]
+    return found
 
 
 def topic_lags(bootstrap: str, group: str, names: Iterable[str]) -> list[TopicLag]:
@@ -145,16 +157,11 @@ def skip_backlog(bootstrap: str, app_id: str) -> int:
     """
     skipped = 0
     for group, names in _topics_by_group(app_id).items():
-        behind = [part for parts in partition_offsets(bootstrap, group, names).values()
-                  for part in parts if part.behind]
-        if not behind:
-            continue
-        consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
-                                 enable_auto_commit=False,
-                                 bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS)
-        try:
-            consumer.commit({part.tp: OffsetAndMetadata(part.end, "", -1) for part in behind})
-        finally:
-            consumer.close()
+        with _group_consumer(bootstrap, group) as consumer:
+            behind = [part for parts in _offsets(consumer, names).values()
+                      for part in parts if part.behind]
+            if behind:
+                consumer.commit({part.tp: OffsetAndMetadata(part.end, "", -1)
+                                 for part in behind})
         skipped += sum(part.behind for part in behind)
     return skipped
