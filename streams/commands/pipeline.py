@@ -235,7 +235,7 @@ def _outage(bootstrap: str, exc: Exception, fmt: str) -> str:
     why = f"no answer from Kafka at {bootstrap} ({type(exc).__name__}); trying again"
     if fmt == "json":
         return orjson.dumps({"at": datetime.now(UTC).isoformat(), "error": why}).decode()
-    return f"{datetime.now(UTC).strftime('%H:%M:%S')}  {why}"
+    return _stamped(why)
 
 
 def _total(rows: Rows) -> int:
@@ -258,11 +258,15 @@ def _lag_table(rows: Rows) -> str:
     return "\n".join(lines)
 
 
+def _stamped(text: str) -> str:
+    """A ``lag --watch`` line: the time of day (UTC), then ``text``."""
+    return f"{datetime.now(UTC).strftime('%H:%M:%S')}  {text}"
+
+
 def _lag_line(rows: Rows, rate: float | None) -> str:
-    stamp = datetime.now(UTC).strftime("%H:%M:%S")
     parts = ", ".join(f"{stage} {lag.behind:,}" for stage, _, lag in rows if lag.behind)
     total = _total(rows)
-    line = f"{stamp}  {total:,} behind" + (f" ({parts})" if parts else "")
+    line = _stamped(f"{total:,} behind" + (f" ({parts})" if parts else ""))
     if rate is not None and total:
         line += (f"  catching up {rate:,.0f} messages/s" if rate >= 0
                  else f"  falling behind {-rate:,.0f} messages/s")
