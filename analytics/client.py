@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from datetime import date, datetime
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +79,28 @@ def run_sql(url: str, path: Path, sql: str, token: str | None = None) -> QueryRe
         return query_file(path, sql)
 
 
+def cell_text(value: Any, *, null: str = "NULL", list_sep: str | None = ", ") -> str:
+    """A value as text, the same whether it came from a worker (JSON) or from the file.
+
+    Times are RFC 3339 (``2026-10-01T08:30:00+00:00``, as a worker's JSON has them, not
+    Python's ``2026-10-01 08:30:00+00:00``); a list is its items joined by ``list_sep``, or
+    a JSON array when ``list_sep`` is None, as is a struct or map.
+    """
+    if value is None:
+        return null
+    if isinstance(value, datetime | date | dt_time):
+        return value.isoformat()
+    if isinstance(value, list) and list_sep is not None:
+        return list_sep.join(cell_text(v, null=null, list_sep=list_sep) for v in value)
+    if isinstance(value, list | dict):
+        return orjson.dumps(value, default=str).decode()
+    return str(value)
+
+
 def format_table(result: QueryResult, max_width: int = 60) -> str:
     """Render rows as an aligned text table."""
     def cell(value: Any) -> str:
-        text = "NULL" if value is None else str(value)
+        text = cell_text(value)
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     rows = [[cell(v) for v in row] for row in result.rows]

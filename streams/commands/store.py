@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table",
-              show_default=True)
+              show_default=True,
+              help="csv: a header line, times in RFC 3339, lists as JSON arrays, NULL empty.")
 def sql(query: str, fmt: str) -> None:
     """Run read-only SQL on the analytics store; works while a worker is running.
 
@@ -36,7 +37,7 @@ def sql(query: str, fmt: str) -> None:
     Example:
         orderguard sql "SELECT rule_id, count(*) FROM alerts GROUP BY ALL"
     """
-    from analytics.client import format_table, run_sql
+    from analytics.client import cell_text, format_table, run_sql
 
     settings = load_settings()
     result = run_sql(settings.web_url, settings.duckdb, query, settings.sql_token)
@@ -48,9 +49,10 @@ def sql(query: str, fmt: str) -> None:
     else:
         import csv
 
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(result.columns)
-        writer.writerows(result.rows)
+        writer.writerows([cell_text(v, null="", list_sep=None) for v in row]
+                         for row in result.rows)
 
 
 @click.command()

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from analytics.store import Store, StoredMessage
 from streams.cli import main
-from tests.factories import make_event
+from tests.factories import T0, make_event
 
 COMMANDS = sorted(main.commands)
 
@@ -231,6 +231,50 @@ def test_sql_reads_the_file_when_no_worker_runs(runner, env):
     refused = runner.invoke(main, ["sql", "DROP TABLE events"])
     assert refused.exit_code == 2
     assert "only SELECT queries are allowed here, not DROP" in refused.stderr
+
+
+
+SQL_TYPES = ("SELECT event_id, occurred_at, amount, reason, [seller_id, 'x,y'] AS names "
+             "FROM events ORDER BY event_id")
+
+
+def _stored_two(path):
+    store = Store(path)
+    store.write([StoredMessage(make_event(event_id="e1", at=T0)),
+                 StoredMessage(make_event(event_id="e2", at=T0, amount="12.50",
+                                          reason='said "no", twice'))], [])
+    store.close()
+
+
+def test_sql_as_csv_has_plain_newlines_rfc3339_times_and_json_lists(runner, env):
+    _stored_two(env / "og.duckdb")
+    result = runner.invoke(main, ["sql", SQL_TYPES, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    seller = make_event()["seller_id"]
+    assert result.stdout.split("\n") == [
+        "event_id,occurred_at,amount,reason,names",
+        f'e1,2026-10-01T08:00:00+00:00,129.9000,,"[""{seller}"",""x,y""]"',
+        f'e2,2026-10-01T08:00:00+00:00,12.5000,"said ""no"", twice","[""{seller}"",""x,y""]"',
+        "",
+    ]
+
+
+def test_sql_prints_the_same_from_the_file_as_from_a_worker(env):
+    # a worker answers /sql in JSON (streams.agents.web): times, decimals and lists arrive
+    # as JSON values, and print as the file's own values do
+    from analytics.client import cell_text, format_table, query_file
+    from analytics.store import QueryResult
+    from streams.agents.web import _default
+
+    _stored_two(env / "og.duckdb")
+    direct = query_file(env / "og.duckdb", SQL_TYPES)
+    sent = orjson.loads(orjson.dumps({"rows": direct.rows}, default=_default))["rows"]
+    worker = QueryResult(direct.columns, [tuple(row) for row in sent])
+    assert format_table(worker) == format_table(direct)
+    assert "2026-10-01T08:00:00+00:00" in format_table(direct)
+    for options in ({}, {"null": "", "list_sep": None}):
+        assert ([[cell_text(v, **options) for v in row] for row in worker.rows]
+                == [[cell_text(v, **options) for v in row] for row in direct.rows])
 
 
 def test_normalize_generic_prints_canonical_events(runner, tmp_path):
