@@ -9,6 +9,7 @@ import faust
 from streams import topics
 from streams.core.linking_rules import load_linking_file
 from streams.core.rules import load_rules
+from streams.kafka_security import KafkaSecurity
 from streams.settings import Settings
 
 _app: faust.App | None = None
@@ -34,6 +35,7 @@ def create_app(settings: Settings) -> faust.App:
     app = faust.App(
         settings.app_id,
         broker=f"kafka://{settings.kafka}",
+        broker_credentials=_credentials(settings.kafka_security),
         store=bytestore.store_url(settings.table_store),
         # each worker also follows this many other workers' table changelogs, to take their
         # partitions over warm; every standby costs the changelog's messages again
@@ -71,6 +73,17 @@ def create_app(settings: Settings) -> faust.App:
         sink.register(wiring)
     app.orderguard = wiring  # type: ignore[attr-defined]
     return app
+
+
+def _credentials(security: KafkaSecurity) -> faust.types.auth.CredentialsT | None:
+    """Faust's form of the clients' security settings (None: plaintext, no user)."""
+    if security.sasl:
+        return faust.SASLCredentials(username=security.username, password=security.password,
+                                     ssl_context=security.ssl_context(),
+                                     mechanism=security.mechanism)
+    if security.tls:
+        return faust.SSLCredentials(security.ssl_context())
+    return None
 
 
 def get_app() -> faust.App:

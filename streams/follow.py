@@ -13,6 +13,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from schemas.alert import SEVERITY_RANK
 from streams.kafka_admin import broker_answers
+from streams.kafka_security import client_options
 from streams.topics import ALERTS
 
 log = logging.getLogger("orderguard.follow")
@@ -44,6 +45,7 @@ def follow_alerts(
         group_id=None if from_now else (group or f"orderguard-follow-{uuid.uuid4().hex[:8]}"),
         auto_offset_reset="earliest",
         enable_auto_commit=group is not None and not from_now,
+        **client_options(),
     )
     watch = _OutageWatch(bootstrap)
     try:

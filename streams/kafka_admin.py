@@ -13,6 +13,7 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams import topics
 from streams.errors import OrderguardError
+from streams.kafka_security import REFUSALS, KafkaSecurity, client_options
 
 PUBLIC_TOPICS = (topics.EVENTS, topics.ALERTS, topics.DEADLETTER, topics.SUPPRESSED, topics.LISTS)
 _BIG = {"max.message.bytes": str(topics.MAX_MESSAGE_BYTES)}
@@ -81,13 +82,27 @@ def wait_for_broker(
 def admin_client(bootstrap: str) -> KafkaAdminClient:
     """Connect an admin client (kafka-python retries the bootstrap for about 30 s)."""
     try:
-        return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="orderguard-admin")
+        return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="orderguard-admin",
+                                **client_options())
     except KafkaError as exc:
         raise broker_unavailable(bootstrap, exc) from None
 
 
 def broker_unavailable(bootstrap: str, exc: BaseException | str) -> BrokerUnavailable:
-    """The error to raise when no broker answered at ``bootstrap`` (kafka-python's, or why)."""
+    """The error to raise when no broker answered at ``bootstrap`` (kafka-python's, or why).
+
+    When kafka-python's bootstrap failed because the broker refused the client (a wrong
+    password, an untrusted certificate: see :class:`~streams.kafka_security.RefusalLog`),
+    the error says that instead.
+    """
+    refused, REFUSALS.last = REFUSALS.last, None
+    if refused and not isinstance(exc, str):
+        return BrokerUnavailable(
+            f"cannot connect to Kafka at {bootstrap} "
+            f"({KafkaSecurity.from_env().describe()}): {refused}; check "
+            "ORDERGUARD_KAFKA_SECURITY_PROTOCOL, _SASL_MECHANISM, _USERNAME, _PASSWORD "
+            "and _CA_FILE"
+        )
     why = exc if isinstance(exc, str) else type(exc).__name__
     return BrokerUnavailable(
         f"no Kafka broker answers at {bootstrap} ({why}); start one with "
@@ -107,6 +122,25 @@ def require_broker(bootstrap: str) -> None:
     """
     if not broker_answers(bootstrap):
         raise broker_unavailable(bootstrap, "nothing accepts connections there")
+    if KafkaSecurity.from_env().protocol != "PLAINTEXT":
+        _log_in(bootstrap)
+
+
+def _log_in(bootstrap: str, timeout_ms: int = 3000) -> None:
+    """Fail at once when the broker refuses the client's user or the client its certificate.
+
+    kafka-python would retry a refused login for its whole bootstrap timeout (30 s) before
+    an error that does not say why. A bootstrap that is merely slow is left to the client.
+    """
+    from kafka import KafkaConsumer
+
+    REFUSALS.last = None
+    try:
+        KafkaConsumer(bootstrap_servers=bootstrap, bootstrap_timeout_ms=timeout_ms,
+                      **client_options()).close()
+    except KafkaError as exc:
+        if REFUSALS.last:
+            raise broker_unavailable(bootstrap, exc) from None
 
 
 def topic_specs(app_id: str, partitions: int) -> list[NewTopic]:
@@ -172,7 +206,7 @@ def start_group_at_end(bootstrap: str, group: str, topic: str) -> None:
     from kafka.structs import OffsetAndMetadata
 
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
-                             enable_auto_commit=False)
+                             enable_auto_commit=False, **client_options())
     try:
         parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         ends = consumer.end_offsets(parts)

@@ -10,6 +10,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
 from streams import topics
+from streams.kafka_security import client_options
 
 BOOTSTRAP_TIMEOUT_MS = 10_000  # a cluster that has not answered by then is not answering
 
@@ -73,7 +74,8 @@ def partition_offsets(
 def _group_consumer(bootstrap: str, group: str) -> Iterator[KafkaConsumer]:
     """A consumer of ``group`` that never subscribes (so it never joins the group)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
-                             enable_auto_commit=False, bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS)
+                             enable_auto_commit=False, bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS,
+                             **client_options())
     try:
         yield consumer
     finally:

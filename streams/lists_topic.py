@@ -15,6 +15,7 @@ from streams import durations
 from streams.core.lists import ListBook, ListEntry
 from streams.errors import InvalidEvent
 from streams.kafka_codec import TextKey
+from streams.kafka_security import client_options
 from streams.topics import LISTS
 
 log = logging.getLogger("orderguard.lists")
@@ -22,7 +23,7 @@ log = logging.getLogger("orderguard.lists")
 
 def _send(bootstrap: str, key: str, value: bytes | None) -> None:
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", key_serializer=TextKey(),
-                             client_id="orderguard-lists")
+                             client_id="orderguard-lists", **client_options())
     try:
         producer.send(LISTS, key=key, value=value).get(timeout=30)
     finally:
@@ -45,7 +46,7 @@ def partitions(bootstrap: str, topic: str = LISTS) -> list[int]:
     One when orderguard created the topic, but every one of them when a client's
     auto-creation got there first (an entry's key keeps it in one of them).
     """
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, **client_options())
     try:
         return _partitions(consumer, topic)
     finally:
@@ -60,7 +61,8 @@ def read_book(bootstrap: str, timeout_s: float = 30, topic: str = LISTS) -> List
     """Read the lists topic from the start to its current end."""
     book = ListBook()
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
-                             enable_auto_commit=False, auto_offset_reset="earliest")
+                             enable_auto_commit=False, auto_offset_reset="earliest",
+                             **client_options())
     try:
         tps = [TopicPartition(topic, p) for p in _partitions(consumer, topic)]
         consumer.assign(tps)

@@ -9,6 +9,7 @@ from kafka import KafkaProducer
 
 from schemas.event import kafka_key
 from streams.kafka_codec import JsonValue, TextKey
+from streams.kafka_security import client_options
 from streams.topics import EVENTS
 
 
@@ -16,7 +17,7 @@ def produce(bootstrap: str, events: Iterable[dict[str, Any]], topic: str = EVENT
     """Send events (key: order id, else buyer id) and wait until the broker acknowledged all."""
     producer = KafkaProducer(
         bootstrap_servers=bootstrap, acks="all", linger_ms=5, client_id="orderguard-produce",
-        key_serializer=TextKey(), value_serializer=JsonValue(),
+        key_serializer=TextKey(), value_serializer=JsonValue(), **client_options(),
     )
     count = 0
     try:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from streams.errors import ConfigError
+from streams.kafka_security import KafkaSecurity
 
 PLATFORM_SECRETS = ("shopify", "stripe", "woocommerce", "taobao", "aliexpress", "generic")
 
@@ -71,7 +72,7 @@ class Settings:
     sink_enabled: bool = True
     sink_batch: int = 5000
     sink_interval_ms: int = 200
-    sql_token: str | None = None
+    sql_token: str | None = field(default=None, repr=False)
     sql_max_rows: int = 100_000
     sql_timeout_s: float = 30.0
     session_timeout_s: int = 30
@@ -81,7 +82,8 @@ class Settings:
     spool_mb: int = 512
     kafka_wait_s: float | None = None
     retention_days: int = 0
-    secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    kafka_security: KafkaSecurity = field(default_factory=KafkaSecurity)
+    secrets: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -116,6 +118,7 @@ class Settings:
             ack_timeout_s=_seconds(env, "ORDERGUARD_ACK_TIMEOUT_S", 4.0),
             spool_mb=_count(env, "ORDERGUARD_SPOOL_MB", 512),
             retention_days=_count(env, "ORDERGUARD_RETENTION_DAYS", 0),
+            kafka_security=KafkaSecurity.from_env(env),
             kafka_wait_s=(_seconds(env, "ORDERGUARD_KAFKA_WAIT_S", 0.0)
                           if env.get("ORDERGUARD_KAFKA_WAIT_S") else None),  # unset: no limit
             secrets={

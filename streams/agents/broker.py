@@ -44,7 +44,8 @@ class BrokerWatch(Service):
     async def _watch(self) -> None:
         servers = self.w.settings.kafka
         client = AIOKafkaClient(bootstrap_servers=servers.split(","),
-                                request_timeout_ms=int(self.probe_timeout_s * 1000))
+                                request_timeout_ms=int(self.probe_timeout_s * 1000),
+                                **self.w.settings.kafka_security.client_options())
         started = False
         reported = time.monotonic()
         try:

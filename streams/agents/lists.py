@@ -28,7 +28,8 @@ class ListsService(Service):
     @Service.task
     async def _follow(self) -> None:
         consumer = AIOKafkaConsumer(bootstrap_servers=self.w.settings.kafka,
-                                    enable_auto_commit=False, auto_offset_reset="earliest")
+                                    enable_auto_commit=False, auto_offset_reset="earliest",
+                                    **self.w.settings.kafka_security.client_options())
         await consumer.start()
         try:
             tps = [TopicPartition(self.topic, p) for p in

@@ -173,6 +173,7 @@ class SinkService(Service):
             enable_auto_commit=False, auto_offset_reset="earliest",
             max_poll_records=s.sink_batch,
             session_timeout_ms=s.session_timeout_s * 1000,
+            **s.kafka_security.client_options(),
         )
         await consumer.start()
         retention = Retention(s.retention_days)

@@ -51,6 +51,8 @@ def own_broker(tmp_path: Path) -> Iterator[tuple[str, Callable[[str], None]]]:
     port = free_port()
     # its own data too: make test's broker may have exported KAFKA_DATA (tools/with-kafka.sh)
     env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_CONTROLLER_PORT": str(free_port()),
+           "KAFKA_SASL_PORT": str(free_port()), "KAFKA_SASL_SSL_PORT": str(free_port()),
+           "KAFKA_SSL_PORT": str(free_port()),
            "KAFKA_HOME": str(home), "KAFKA_DATA": str(home / "data")}
 
     def kafka(command: str) -> None:

@@ -6,20 +6,35 @@
 #   tools/kafka/kafka.sh status  say whether a broker answers
 #
 # Settings (environment): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
+# KAFKA_SASL_PORT (KAFKA_PORT + 2: 9094), KAFKA_SASL_SSL_PORT (KAFKA_PORT + 3: 9095),
+# KAFKA_SSL_PORT (KAFKA_PORT + 4: 9096),
 # KAFKA_HOME (.kafka in the repository: jars, data, logs, pid), KAFKA_DATA (the topics' data;
 # $KAFKA_HOME/data), KAFKA_START_TIMEOUT (120 s).
+#
+# Besides plain PLAINTEXT on KAFKA_PORT, the broker listens with SASL (PLAIN, SCRAM-SHA-256,
+# SCRAM-SHA-512) on KAFKA_SASL_PORT, with SASL over TLS on KAFKA_SASL_SSL_PORT, and with
+# TLS alone on KAFKA_SSL_PORT, for
+# trying and testing orderguard's ORDERGUARD_KAFKA_SECURITY_PROTOCOL settings. These are
+# a local test broker's: the PLAIN user is orderguard / orderguard-secret (SCRAM users are
+# added through the admin API), and the TLS certificate is self-signed, made once by
+# keytool into $KAFKA_HOME/tls (ca.pem is the file to trust). All listen on 127.0.0.1 only.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 port="${KAFKA_PORT:-9092}"
 cport="${KAFKA_CONTROLLER_PORT:-9093}"
+sport="${KAFKA_SASL_PORT:-$((port + 2))}"
+ssport="${KAFKA_SASL_SSL_PORT:-$((port + 3))}"
+tport="${KAFKA_SSL_PORT:-$((port + 4))}"
 home="${KAFKA_HOME:-$root/.kafka}"
 data="${KAFKA_DATA:-$home/data}"
 timeout="${KAFKA_START_TIMEOUT:-120}"
 libs="$home/libs"
 pidfile="$home/kafka.pid"
 log="$home/kafka.log"
+tls="$home/tls"
+tls_pass="orderguard-local-tls"
 
 answers() {  # true when something accepts TCP connections on the broker port
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
@@ -34,17 +49,41 @@ fetch_jars() {
   touch "$libs/.complete"
 }
 
+make_tls() {  # a self-signed certificate for localhost, once
+  if [ -f "$tls/ca.pem" ] && [ -f "$tls/broker.p12" ]; then return; fi
+  command -v keytool >/dev/null || { echo "kafka: keytool (from the JDK) is required" >&2; exit 1; }
+  rm -rf "$tls"; mkdir -p "$tls"
+  keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 3650 \
+    -dname "CN=localhost" -ext "SAN=dns:localhost,ip:127.0.0.1" \
+    -keystore "$tls/broker.p12" -storetype PKCS12 -storepass "$tls_pass" >/dev/null 2>&1
+  keytool -exportcert -rfc -alias broker -keystore "$tls/broker.p12" -storetype PKCS12 \
+    -storepass "$tls_pass" -file "$tls/ca.pem" >/dev/null 2>&1
+}
+
 write_config() {
   mkdir -p "$data"
+  local plain='org.apache.kafka.common.security.plain.PlainLoginModule required user_orderguard="orderguard-secret";'
+  local scram='org.apache.kafka.common.security.scram.ScramLoginModule required;'
   cat > "$home/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=localhost:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://localhost:$port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_PLAINTEXT://127.0.0.1:$sport,SASL_SSL://127.0.0.1:$ssport,SSL://127.0.0.1:$tport
+advertised.listeners=PLAINTEXT://localhost:$port,SASL_PLAINTEXT://localhost:$sport,SASL_SSL://localhost:$ssport,SSL://localhost:$tport
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_plaintext.plain.sasl.jaas.config=$plain
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=$scram
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=$scram
+listener.name.sasl_ssl.plain.sasl.jaas.config=$plain
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=$scram
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=$scram
+ssl.keystore.location=$tls/broker.p12
+ssl.keystore.type=PKCS12
+ssl.keystore.password=$tls_pass
+ssl.key.password=$tls_pass
 log.dirs=$data
 num.partitions=4
 offsets.topic.replication.factor=1
@@ -82,6 +121,7 @@ up() {
   if answers; then echo "kafka: a broker already answers on localhost:$port; leaving it alone"; return; fi
   command -v java >/dev/null || { echo "kafka: java 17+ is required" >&2; exit 1; }
   fetch_jars
+  make_tls
   write_config
   if [ ! -f "$data/meta.properties" ]; then
     java_run kafka.tools.StorageTool format --standalone -t "$(java_run kafka.tools.StorageTool random-uuid)" \

@@ -1,0 +1,155 @@
+"""How orderguard's Kafka clients authenticate: TLS and SASL, from the environment.
+
+A managed cluster (Confluent Cloud, Amazon MSK, Aiven, a company's own) wants TLS, a SASL
+user, or both. One setting serves every client orderguard opens: the worker's Faust app and
+its aiokafka consumers, and the kafka-python clients of the commands.
+
+- ``ORDERGUARD_KAFKA_SECURITY_PROTOCOL``: ``PLAINTEXT`` (default), ``SSL``, ``SASL_PLAINTEXT``
+  or ``SASL_SSL``.
+- ``ORDERGUARD_KAFKA_SASL_MECHANISM``: ``PLAIN`` (default), ``SCRAM-SHA-256`` or
+  ``SCRAM-SHA-512``; with ``ORDERGUARD_KAFKA_USERNAME`` and ``ORDERGUARD_KAFKA_PASSWORD``.
+- ``ORDERGUARD_KAFKA_CA_FILE``: PEM certificates to trust for TLS (default: the system's).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from streams.errors import ConfigError
+
+PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+
+
+@dataclass(frozen=True)
+class KafkaSecurity:
+    """The security settings every Kafka client of orderguard uses."""
+
+    protocol: str = "PLAINTEXT"
+    mechanism: str = "PLAIN"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    ca_file: Path | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> KafkaSecurity:
+        """Read and check the ``ORDERGUARD_KAFKA_*`` security settings.
+
+        Raises:
+            ConfigError: an unknown protocol or mechanism, a SASL protocol without a user,
+                a user or CA file the protocol would ignore, a CA file that cannot be read.
+
+        """
+        env = os.environ if environ is None else environ
+        protocol = env.get("ORDERGUARD_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").strip().upper()
+        mechanism = env.get("ORDERGUARD_KAFKA_SASL_MECHANISM", "PLAIN").strip().upper()
+        username = env.get("ORDERGUARD_KAFKA_USERNAME") or None
+        password = env.get("ORDERGUARD_KAFKA_PASSWORD") or None
+        ca = env.get("ORDERGUARD_KAFKA_CA_FILE") or None
+        if protocol not in PROTOCOLS:
+            raise ConfigError(f"ORDERGUARD_KAFKA_SECURITY_PROTOCOL must be one of "
+                              f"{', '.join(PROTOCOLS)}, not {protocol!r}")
+        if mechanism not in MECHANISMS:
+            raise ConfigError(f"ORDERGUARD_KAFKA_SASL_MECHANISM must be one of "
+                              f"{', '.join(MECHANISMS)}, not {mechanism!r}")
+        sasl = protocol.startswith("SASL_")
+        if sasl and not (username and password):
+            raise ConfigError(f"ORDERGUARD_KAFKA_SECURITY_PROTOCOL={protocol} needs "
+                              "ORDERGUARD_KAFKA_USERNAME and ORDERGUARD_KAFKA_PASSWORD")
+        if not sasl and (username or password):
+            raise ConfigError("ORDERGUARD_KAFKA_USERNAME/PASSWORD are set but "
+                              f"ORDERGUARD_KAFKA_SECURITY_PROTOCOL is {protocol}, which sends "
+                              "no user: set it to SASL_SSL (or SASL_PLAINTEXT)")
+        if ca and not protocol.endswith("SSL"):
+            raise ConfigError(f"ORDERGUARD_KAFKA_CA_FILE is set but "
+                              f"ORDERGUARD_KAFKA_SECURITY_PROTOCOL is {protocol}, without TLS: "
+                              "set it to SSL or SASL_SSL")
+        security = cls(protocol, mechanism, username, password, Path(ca) if ca else None)
+        security.ssl_context()  # a CA file that cannot be used fails here, once, clearly
+        return security
+
+    @property
+    def tls(self) -> bool:
+        """Whether connections are encrypted."""
+        return self.protocol.endswith("SSL")
+
+    @property
+    def sasl(self) -> bool:
+        """Whether clients log in with a SASL user."""
+        return self.protocol.startswith("SASL_")
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """The TLS context clients connect with (verifying the broker), if TLS is on.
+
+        Raises:
+            ConfigError: the CA file is missing or holds no usable certificate.
+
+        """
+        if not self.tls:
+            return None
+        try:
+            return ssl.create_default_context(
+                cafile=str(self.ca_file) if self.ca_file else None)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(f"ORDERGUARD_KAFKA_CA_FILE {self.ca_file}: cannot use it as "
+                              f"certificates to trust ({exc})") from None
+
+    def client_options(self) -> dict[str, Any]:
+        """Keyword arguments for kafka-python's and aiokafka's clients (the same names)."""
+        if self.protocol == "PLAINTEXT":
+            return {}
+        options: dict[str, Any] = {"security_protocol": self.protocol}
+        if self.tls:
+            options["ssl_context"] = self.ssl_context()
+        if self.sasl:
+            options.update(sasl_mechanism=self.mechanism, sasl_plain_username=self.username,
+                           sasl_plain_password=self.password)
+        return options
+
+    def describe(self) -> str:
+        """How clients connect, for logs and errors (no password)."""
+        if not self.sasl:
+            return self.protocol
+        return f"{self.protocol} {self.mechanism} as {self.username}"
+
+
+def client_options() -> dict[str, Any]:
+    """The clients' security arguments, from the environment (see the module's docstring)."""
+    return KafkaSecurity.from_env().client_options()
+
+
+# kafka-python logs why a bootstrap connection failed, then raises only "Unable to bootstrap"
+_FAILED = re.compile(r"Bootstrap connection to \S+ failed: (?P<why>.*?)(?: \(backoff [^)]*\))?$")
+_CLASSES = re.compile(r"^(\[Error \d+\] )?(\w+(Error|Exception): )+")
+_REFUSALS = ("Authentication", "SASL", "Sasl", "SSL", "Handshake", "certificate")
+
+
+class RefusalLog(logging.Handler):
+    """Remembers the last reason kafka-python gave for a refused bootstrap connection.
+
+    A wrong password or an untrusted certificate otherwise ends in kafka-python's "Unable
+    to bootstrap", which reads like a broker that is not there.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.last: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep the reason of a failed bootstrap connection when it is a refusal."""
+        found = _FAILED.search(record.getMessage())
+        if found and any(word in found["why"] for word in _REFUSALS):
+            # "[Error 58] SaslAuthenticationFailedError: SaslAuthenticationFailedError:
+            # Authentication failed: ..." says it once
+            self.last = _CLASSES.sub("", found["why"])
+
+
+REFUSALS = RefusalLog()
+logging.getLogger("kafka").addHandler(REFUSALS)

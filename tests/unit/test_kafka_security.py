@@ -1,0 +1,100 @@
+"""The Kafka security settings: what is accepted, what is refused and why, what clients get."""
+
+from __future__ import annotations
+
+import logging
+import ssl
+
+import pytest
+
+from streams.errors import ConfigError
+from streams.kafka_security import KafkaSecurity, RefusalLog
+from streams.settings import Settings
+
+SASL = {"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "ORDERGUARD_KAFKA_USERNAME": "u",
+        "ORDERGUARD_KAFKA_PASSWORD": "p"}
+
+
+@pytest.mark.parametrize(("env", "options"), [
+    ({}, {}),
+    ({"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "plaintext"}, {}),
+    ({**SASL, "ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT"},
+     {"security_protocol": "SASL_PLAINTEXT", "sasl_mechanism": "PLAIN",
+      "sasl_plain_username": "u", "sasl_plain_password": "p"}),
+    ({**SASL, "ORDERGUARD_KAFKA_SASL_MECHANISM": "scram-sha-512"},
+     {"security_protocol": "SASL_SSL", "sasl_mechanism": "SCRAM-SHA-512",
+      "sasl_plain_username": "u", "sasl_plain_password": "p", "ssl_context": ssl.SSLContext}),
+    ({"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SSL"},
+     {"security_protocol": "SSL", "ssl_context": ssl.SSLContext}),
+])
+def test_clients_get_the_options_the_settings_say(env, options):
+    got = KafkaSecurity.from_env(env).client_options()
+    assert got.keys() == options.keys()
+    for key, want in options.items():
+        assert isinstance(got[key], want) if isinstance(want, type) else got[key] == want
+
+
+def test_tls_verifies_the_broker_against_the_ca_file_given(tmp_path):
+    context = KafkaSecurity.from_env({"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SSL"}).ssl_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    bad = tmp_path / "ca.pem"
+    bad.write_text("not a certificate\n")
+    with pytest.raises(ConfigError, match=f"ORDERGUARD_KAFKA_CA_FILE {bad}: cannot use it"):
+        KafkaSecurity.from_env({"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SSL",
+                                "ORDERGUARD_KAFKA_CA_FILE": str(bad)})
+    with pytest.raises(ConfigError, match="cannot use it"):
+        KafkaSecurity.from_env({"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SSL",
+                                "ORDERGUARD_KAFKA_CA_FILE": str(tmp_path / "missing.pem")})
+
+
+@pytest.mark.parametrize(("env", "refusal"), [
+    ({"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "TLS"},
+     "ORDERGUARD_KAFKA_SECURITY_PROTOCOL must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, "
+     "SASL_SSL, not 'TLS'"),
+    ({**SASL, "ORDERGUARD_KAFKA_SASL_MECHANISM": "GSSAPI"},
+     "ORDERGUARD_KAFKA_SASL_MECHANISM must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, "
+     "not 'GSSAPI'"),
+    ({**SASL, "ORDERGUARD_KAFKA_PASSWORD": ""},
+     "ORDERGUARD_KAFKA_SECURITY_PROTOCOL=SASL_SSL needs ORDERGUARD_KAFKA_USERNAME and "
+     "ORDERGUARD_KAFKA_PASSWORD"),
+    ({**SASL, "ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SSL"},
+     "ORDERGUARD_KAFKA_USERNAME/PASSWORD are set but ORDERGUARD_KAFKA_SECURITY_PROTOCOL is "
+     "SSL, which sends no user: set it to SASL_SSL (or SASL_PLAINTEXT)"),
+    ({"ORDERGUARD_KAFKA_CA_FILE": "/etc/ca.pem"},
+     "ORDERGUARD_KAFKA_CA_FILE is set but ORDERGUARD_KAFKA_SECURITY_PROTOCOL is PLAINTEXT, "
+     "without TLS: set it to SSL or SASL_SSL"),
+])
+def test_settings_that_cannot_work_are_refused_with_the_reason(env, refusal):
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env(env)  # every command reads them at its start
+    assert str(raised.value) == refusal
+
+
+def test_no_secret_is_in_the_description_or_the_settings_repr():
+    env = {**SASL, "ORDERGUARD_KAFKA_PASSWORD": "hunter2", "ORDERGUARD_SQL_TOKEN": "tok3n",
+           "ORDERGUARD_SHOPIFY_SECRET": "shhh"}
+    assert KafkaSecurity.from_env(env).describe() == "SASL_SSL PLAIN as u"
+    shown = repr(Settings.from_env(env))
+    assert "username='u'" in shown
+    assert not {"hunter2", "tok3n", "shhh"} & set(shown.replace("'", " ").split())
+
+
+@pytest.mark.parametrize(("message", "kept"), [
+    ("Bootstrap connection to bootstrap-0 failed: [Error 58] SaslAuthenticationFailedError: "
+     "SaslAuthenticationFailedError: Authentication failed: Invalid username or password "
+     "(backoff 0.10 secs)", "Authentication failed: Invalid username or password"),
+    ("Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: Handshake failed: "
+     "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate "
+     "(_ssl.c:1006) (backoff 0.08 secs)",
+     "Handshake failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+     "self-signed certificate (_ssl.c:1006)"),
+    # a broker that is down or restarting is no refusal
+    ("Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: socket disconnected "
+     "(backoff 0.05 secs)", None),
+    ("Bootstrap bootstrap-0 not ready; waiting 0.05 secs", None),
+])
+def test_the_refusal_log_keeps_why_a_login_failed(message, kept):
+    log = RefusalLog()
+    log.handle(logging.LogRecord("kafka.net.manager", logging.WARNING, __file__, 1, message,
+                                 None, None))
+    assert log.last == kept
