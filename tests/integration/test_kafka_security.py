@@ -18,7 +18,7 @@ import pytest
 from streams.kafka_admin import broker_answers
 from tests.factories import T0
 from tests.integration.conftest import ROOT, sql, start_worker, wait_for
-from tests.integration.helpers import nonpayer
+from tests.integration.helpers import nonpayer, post
 
 USER, PASSWORD = "orderguard", "orderguard-secret"  # kafka.sh's local test user
 
@@ -82,10 +82,13 @@ def test_a_worker_and_the_commands_run_over_sasl_and_tls(
     try:
         buyer = f"sasl-{run_id}"
         events = nonpayer(buyer, T0, run_id)
-        lines = b"".join(orjson.dumps(e) + b"\n" for e in events)
+        # half through the worker's webhook ingest, half through `orderguard produce`
+        half = len(events) // 2
+        assert post(worker.url, events[:half]) == (202, {"accepted": half})
+        lines = b"".join(orjson.dumps(e) + b"\n" for e in events[half:])
         sent = _cli(_security(listeners["SASL_PLAINTEXT"], "SASL_PLAINTEXT", "SCRAM-SHA-256"),
                     "produce", "-", stdin=lines)
-        assert f"{len(events)}".encode() in sent.stdout + sent.stderr
+        assert f"{len(events) - half}".encode() in sent.stdout + sent.stderr
 
         reader = _security(listeners["SASL_SSL"], "SASL_SSL", "PLAIN", ca=ca_file)
 
