@@ -97,12 +97,12 @@ def broker_unavailable(bootstrap: str, exc: BaseException | str) -> BrokerUnavai
     """
     refused, REFUSALS.last = REFUSALS.last, None
     if refused and not isinstance(exc, str):
-        return BrokerUnavailable(
-            f"cannot connect to Kafka at {bootstrap} "
-            f"({KafkaSecurity.from_env().describe()}): {refused}; check "
-            "ORDERGUARD_KAFKA_SECURITY_PROTOCOL, _SASL_MECHANISM, _USERNAME, _PASSWORD "
-            "and _CA_FILE"
-        )
+        check = ("ORDERGUARD_KAFKA_SASL_MECHANISM, _USERNAME and _PASSWORD"
+                 if "Authentication" in refused else
+                 "ORDERGUARD_KAFKA_CA_FILE, _CERT_FILE and _KEY_FILE")
+        return BrokerUnavailable(f"cannot connect to Kafka at {bootstrap} "
+                                 f"({KafkaSecurity.from_env().describe()}): {refused}; "
+                                 f"check {check}")
     why = exc if isinstance(exc, str) else type(exc).__name__
     return BrokerUnavailable(
         f"no Kafka broker answers at {bootstrap} ({why}); start one with "
@@ -122,11 +122,10 @@ def require_broker(bootstrap: str) -> None:
     """
     if not broker_answers(bootstrap):
         raise broker_unavailable(bootstrap, "nothing accepts connections there")
-    if KafkaSecurity.from_env().protocol != "PLAINTEXT":
-        _log_in(bootstrap)
+    check_login(bootstrap)
 
 
-def _log_in(bootstrap: str, timeout_ms: int = 3000) -> None:
+def check_login(bootstrap: str, timeout_ms: int = 3000) -> None:
     """Fail at once when the broker refuses the client's user or the client its certificate.
 
     kafka-python would retry a refused login for its whole bootstrap timeout (30 s) before
@@ -134,6 +133,8 @@ def _log_in(bootstrap: str, timeout_ms: int = 3000) -> None:
     """
     from kafka import KafkaConsumer
 
+    if KafkaSecurity.from_env().protocol == "PLAINTEXT":
+        return  # no login to refuse
     REFUSALS.last = None
     try:
         KafkaConsumer(bootstrap_servers=bootstrap, bootstrap_timeout_ms=timeout_ms,

@@ -9,6 +9,9 @@ its aiokafka consumers, and the kafka-python clients of the commands.
 - ``ORDERGUARD_KAFKA_SASL_MECHANISM``: ``PLAIN`` (default), ``SCRAM-SHA-256`` or
   ``SCRAM-SHA-512``; with ``ORDERGUARD_KAFKA_USERNAME`` and ``ORDERGUARD_KAFKA_PASSWORD``.
 - ``ORDERGUARD_KAFKA_CA_FILE``: PEM certificates to trust for TLS (default: the system's).
+- ``ORDERGUARD_KAFKA_CERT_FILE`` and ``ORDERGUARD_KAFKA_KEY_FILE``: the client's own PEM
+  certificate and (unencrypted) key, for a cluster that authenticates clients by TLS
+  (mutual TLS: Aiven's default, Amazon MSK's TLS authentication).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class KafkaSecurity:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     ca_file: Path | None = None
+    cert_file: Path | None = None
+    key_file: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> KafkaSecurity:
@@ -67,11 +72,18 @@ class KafkaSecurity:
             raise ConfigError("ORDERGUARD_KAFKA_USERNAME/PASSWORD are set but "
                               f"ORDERGUARD_KAFKA_SECURITY_PROTOCOL is {protocol}, which sends "
                               "no user: set it to SASL_SSL (or SASL_PLAINTEXT)")
-        if ca and not protocol.endswith("SSL"):
-            raise ConfigError(f"ORDERGUARD_KAFKA_CA_FILE is set but "
-                              f"ORDERGUARD_KAFKA_SECURITY_PROTOCOL is {protocol}, without TLS: "
-                              "set it to SSL or SASL_SSL")
-        security = cls(protocol, mechanism, username, password, Path(ca) if ca else None)
+        cert = env.get("ORDERGUARD_KAFKA_CERT_FILE") or None
+        key = env.get("ORDERGUARD_KAFKA_KEY_FILE") or None
+        for name, value in (("CA_FILE", ca), ("CERT_FILE", cert), ("KEY_FILE", key)):
+            if value and not protocol.endswith("SSL"):
+                raise ConfigError(f"ORDERGUARD_KAFKA_{name} is set but "
+                                  f"ORDERGUARD_KAFKA_SECURITY_PROTOCOL is {protocol}, without "
+                                  "TLS: set it to SSL or SASL_SSL")
+        if bool(cert) != bool(key):
+            raise ConfigError("ORDERGUARD_KAFKA_CERT_FILE and ORDERGUARD_KAFKA_KEY_FILE go "
+                              "together: the client's certificate and its private key")
+        security = cls(protocol, mechanism, username, password, *(
+            Path(value) if value else None for value in (ca, cert, key)))
         security.ssl_context()  # a CA file that cannot be used fails here, once, clearly
         return security
 
@@ -95,11 +107,19 @@ class KafkaSecurity:
         if not self.tls:
             return None
         try:
-            return ssl.create_default_context(
+            context = ssl.create_default_context(
                 cafile=str(self.ca_file) if self.ca_file else None)
         except (OSError, ssl.SSLError) as exc:
             raise ConfigError(f"ORDERGUARD_KAFKA_CA_FILE {self.ca_file}: cannot use it as "
                               f"certificates to trust ({exc})") from None
+        if self.cert_file and self.key_file:
+            try:
+                context.load_cert_chain(str(self.cert_file), str(self.key_file))
+            except (OSError, ssl.SSLError) as exc:
+                raise ConfigError(f"ORDERGUARD_KAFKA_CERT_FILE {self.cert_file} and _KEY_FILE "
+                                  f"{self.key_file}: cannot use them as the client's "
+                                  f"certificate and key ({exc})") from None
+        return context
 
     def client_options(self) -> dict[str, Any]:
         """Keyword arguments for kafka-python's and aiokafka's clients (the same names)."""
@@ -115,9 +135,11 @@ class KafkaSecurity:
 
     def describe(self) -> str:
         """How clients connect, for logs and errors (no password)."""
-        if not self.sasl:
-            return self.protocol
-        return f"{self.protocol} {self.mechanism} as {self.username}"
+        if self.sasl:
+            return f"{self.protocol} {self.mechanism} as {self.username}"
+        if self.cert_file:
+            return f"{self.protocol} with the certificate {self.cert_file}"
+        return self.protocol
 
 
 def client_options() -> dict[str, Any]:

@@ -40,16 +40,17 @@ def worker(web_port: int | None, loglevel: str) -> None:
 
     from streams import tablefiles
     from streams.app import create_app
-    from streams.kafka_admin import ensure_topics, wait_for_broker
+    from streams.kafka_admin import check_login, ensure_topics, wait_for_broker
 
     settings = load_settings()
     if web_port:
         settings = dataclasses.replace(settings, web_port=web_port)
     wait_for_broker(settings.kafka, settings.kafka_wait_s,
                     lambda line: click.echo(f"orderguard worker: {line}", err=True))
+    check_login(settings.kafka)  # a refused login is one line now, not after 30 s
     ensure_topics(settings.kafka, settings.partitions, settings.app_id)
-    click.echo(f"orderguard worker: app id {settings.app_id}, Kafka {settings.kafka}, "
-               f"core: {CORE}", err=True)
+    click.echo(f"orderguard worker: app id {settings.app_id}, Kafka {settings.kafka} "
+               f"({settings.kafka_security.describe()}), core: {CORE}", err=True)
     app = create_app(settings)
     tabledir = Path(app.conf.tabledir)
     if settings.table_store == "rocksdb":

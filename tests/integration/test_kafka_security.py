@@ -25,7 +25,7 @@ USER, PASSWORD = "orderguard", "orderguard-secret"  # kafka.sh's local test user
 
 @pytest.fixture(scope="module")
 def listeners(broker: str) -> dict[str, str]:
-    """The broker's SASL_PLAINTEXT, SASL_SSL and SSL addresses, with SCRAM users made."""
+    """The broker's SASL_PLAINTEXT, SASL_SSL, SSL and MTLS addresses; SCRAM users made."""
     from kafka import KafkaAdminClient
     from kafka.admin import ScramMechanism, UserScramCredentialUpsertion
 
@@ -35,9 +35,12 @@ def listeners(broker: str) -> dict[str, str]:
         "SASL_SSL": f"{host}:{os.environ.get('KAFKA_SASL_SSL_PORT', int(port) + 3)}",
         "SSL": f"{host}:{os.environ.get('KAFKA_SSL_PORT', int(port) + 4)}",
     }
+    mtls = f"{host}:{os.environ.get('KAFKA_MTLS_PORT', int(port) + 5)}"
     if not all(broker_answers(address) for address in found.values()):
         pytest.skip(f"the broker at {broker} has no SASL and TLS listeners at {found} "
                     "(tools/kafka/kafka.sh starts them)")
+    if broker_answers(mtls):  # only when kafka.sh found openssl to make a client certificate
+        found["MTLS"] = mtls
     admin = KafkaAdminClient(bootstrap_servers=broker)
     try:
         for mechanism in (ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512):
@@ -124,7 +127,7 @@ def test_a_wrong_password_is_one_line_that_says_so(listeners):
     assert result.stderr.decode().splitlines() == [
         f"Error: cannot connect to Kafka at {listeners['SASL_PLAINTEXT']} (SASL_PLAINTEXT "
         f"PLAIN as {USER}): Authentication failed: Invalid username or password; check "
-        "ORDERGUARD_KAFKA_SECURITY_PROTOCOL, _SASL_MECHANISM, _USERNAME, _PASSWORD and _CA_FILE"]
+        "ORDERGUARD_KAFKA_SASL_MECHANISM, _USERNAME and _PASSWORD"]
     assert time.monotonic() - started < 20  # not kafka-python's 30 s bootstrap timeout
 
 
@@ -135,4 +138,42 @@ def test_a_broker_certificate_nobody_trusts_is_one_line_that_says_so(listeners):
     [line] = result.stderr.decode().splitlines()
     assert line.startswith(f"Error: cannot connect to Kafka at {listeners['SASL_SSL']} "
                            f"(SASL_SSL SCRAM-SHA-256 as {USER}): Handshake failed: ")
+    assert line.endswith("; check ORDERGUARD_KAFKA_CA_FILE, _CERT_FILE and _KEY_FILE")
     assert "certificate verify failed" in line
+
+
+def test_a_worker_with_a_wrong_password_stops_at_once_saying_so(listeners, tmp_path):
+    started = time.monotonic()
+    env = {**_security(listeners["SASL_PLAINTEXT"], "SASL_PLAINTEXT", "SCRAM-SHA-256",
+                       password="not-it"),
+           "ORDERGUARD_DUCKDB": str(tmp_path / "og.duckdb"),
+           "ORDERGUARD_DATA_DIR": str(tmp_path / "data"), "ORDERGUARD_WEB_PORT": "9"}
+    result = _cli(env, "worker", check=False)
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines()[-1] == (
+        f"Error: cannot connect to Kafka at {listeners['SASL_PLAINTEXT']} (SASL_PLAINTEXT "
+        f"SCRAM-SHA-256 as {USER}): Authentication failed during authentication due to "
+        "invalid credentials with SASL mechanism SCRAM-SHA-256; check "
+        "ORDERGUARD_KAFKA_SASL_MECHANISM, _USERNAME and _PASSWORD")
+    assert time.monotonic() - started < 20
+
+
+def test_a_client_certificate_lets_the_commands_in_where_the_broker_asks_for_one(
+        listeners, ca_file, tmp_path, run_id):
+    if "MTLS" not in listeners:
+        pytest.skip("the broker has no listener that wants a client certificate (no openssl)")
+    tls = ca_file.parent
+    mutual = {**_security(listeners["MTLS"], "SSL", None, ca=ca_file),
+              "ORDERGUARD_KAFKA_CERT_FILE": str(tls / "client.pem"),
+              "ORDERGUARD_KAFKA_KEY_FILE": str(tls / "client.key")}
+    buyer = f"mtls-{run_id}"
+    added = _cli(mutual, "block", "add", buyer, "--reason", "mutual TLS")
+    assert f"deny-listed {buyer} at *".encode() in added.stderr
+    assert buyer in _cli(mutual, "block", "list").stdout.decode()
+    # the same listener without the certificate: the broker ends the handshake
+    result = _cli(_security(listeners["MTLS"], "SSL", None, ca=ca_file), "block", "list",
+                  check=False)
+    assert result.returncode == 2
+    [line] = result.stderr.decode().splitlines()
+    assert line.startswith(f"Error: cannot connect to Kafka at {listeners['MTLS']} (SSL): ")
+    assert "bad certificate" in line

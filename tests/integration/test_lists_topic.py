@@ -14,6 +14,7 @@ from streams.agents.lists import ListsService
 from streams.core.lists import ListBook, ListEntry
 from streams.kafka_admin import admin_client, compact_lists
 from streams.lists_topic import read_book
+from streams.settings import Settings
 
 
 def _auto_created(broker: str) -> str:
@@ -61,7 +62,7 @@ def test_entries_on_every_partition_reach_the_cli_and_the_worker(broker, caplog)
     assert sum("skipped a malformed entry" in r.getMessage() for r in caplog.records) == 3
 
     async def follow() -> ListBook:
-        wiring = SimpleNamespace(settings=SimpleNamespace(kafka=broker), lists=ListBook())
+        wiring = SimpleNamespace(settings=Settings(kafka=broker), lists=ListBook())
         service = ListsService(wiring)
         service.topic = topic
         await service.start()

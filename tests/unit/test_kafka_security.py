@@ -63,6 +63,13 @@ def test_tls_verifies_the_broker_against_the_ca_file_given(tmp_path):
     ({"ORDERGUARD_KAFKA_CA_FILE": "/etc/ca.pem"},
      "ORDERGUARD_KAFKA_CA_FILE is set but ORDERGUARD_KAFKA_SECURITY_PROTOCOL is PLAINTEXT, "
      "without TLS: set it to SSL or SASL_SSL"),
+    ({**SASL, "ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+      "ORDERGUARD_KAFKA_CERT_FILE": "c.pem", "ORDERGUARD_KAFKA_KEY_FILE": "c.key"},
+     "ORDERGUARD_KAFKA_CERT_FILE is set but ORDERGUARD_KAFKA_SECURITY_PROTOCOL is "
+     "SASL_PLAINTEXT, without TLS: set it to SSL or SASL_SSL"),
+    ({"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SSL", "ORDERGUARD_KAFKA_CERT_FILE": "c.pem"},
+     "ORDERGUARD_KAFKA_CERT_FILE and ORDERGUARD_KAFKA_KEY_FILE go together: the client's "
+     "certificate and its private key"),
 ])
 def test_settings_that_cannot_work_are_refused_with_the_reason(env, refusal):
     with pytest.raises(ConfigError) as raised:
@@ -98,3 +105,12 @@ def test_the_refusal_log_keeps_why_a_login_failed(message, kept):
     log.handle(logging.LogRecord("kafka.net.manager", logging.WARNING, __file__, 1, message,
                                  None, None))
     assert log.last == kept
+
+
+def test_a_client_certificate_that_cannot_be_loaded_is_refused(tmp_path):
+    (tmp_path / "c.pem").write_text("no certificate\n")
+    (tmp_path / "c.key").write_text("no key\n")
+    with pytest.raises(ConfigError, match="cannot use them as the client's certificate and key"):
+        KafkaSecurity.from_env({"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SSL",
+                                "ORDERGUARD_KAFKA_CERT_FILE": str(tmp_path / "c.pem"),
+                                "ORDERGUARD_KAFKA_KEY_FILE": str(tmp_path / "c.key")})

@@ -7,13 +7,14 @@
 #
 # Settings (environment): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
 # KAFKA_SASL_PORT (KAFKA_PORT + 2: 9094), KAFKA_SASL_SSL_PORT (KAFKA_PORT + 3: 9095),
-# KAFKA_SSL_PORT (KAFKA_PORT + 4: 9096),
+# KAFKA_SSL_PORT (KAFKA_PORT + 4: 9096), KAFKA_MTLS_PORT (KAFKA_PORT + 5: 9097),
 # KAFKA_HOME (.kafka in the repository: jars, data, logs, pid), KAFKA_DATA (the topics' data;
 # $KAFKA_HOME/data), KAFKA_START_TIMEOUT (120 s).
 #
 # Besides plain PLAINTEXT on KAFKA_PORT, the broker listens with SASL (PLAIN, SCRAM-SHA-256,
-# SCRAM-SHA-512) on KAFKA_SASL_PORT, with SASL over TLS on KAFKA_SASL_SSL_PORT, and with
-# TLS alone on KAFKA_SSL_PORT, for
+# SCRAM-SHA-512) on KAFKA_SASL_PORT, with SASL over TLS on KAFKA_SASL_SSL_PORT, with TLS
+# alone on KAFKA_SSL_PORT, and with TLS that wants a client certificate on KAFKA_MTLS_PORT
+# (tls/client.pem and client.key; only when openssl is there to make them), for
 # trying and testing orderguard's ORDERGUARD_KAFKA_SECURITY_PROTOCOL settings. These are
 # a local test broker's: the PLAIN user is orderguard / orderguard-secret (SCRAM users are
 # added through the admin API), and the TLS certificate is self-signed, made once by
@@ -27,6 +28,7 @@ cport="${KAFKA_CONTROLLER_PORT:-9093}"
 sport="${KAFKA_SASL_PORT:-$((port + 2))}"
 ssport="${KAFKA_SASL_SSL_PORT:-$((port + 3))}"
 tport="${KAFKA_SSL_PORT:-$((port + 4))}"
+mport="${KAFKA_MTLS_PORT:-$((port + 5))}"
 home="${KAFKA_HOME:-$root/.kafka}"
 data="${KAFKA_DATA:-$home/data}"
 timeout="${KAFKA_START_TIMEOUT:-120}"
@@ -49,8 +51,12 @@ fetch_jars() {
   touch "$libs/.complete"
 }
 
-make_tls() {  # a self-signed certificate for localhost, once
-  if [ -f "$tls/ca.pem" ] && [ -f "$tls/broker.p12" ]; then return; fi
+make_tls() {  # self-signed certificates for localhost and for a client, once
+  local made=(ca.pem broker.p12)
+  if command -v openssl >/dev/null; then made+=(client.pem client.key clients.p12); fi
+  local name missing=0
+  for name in "${made[@]}"; do [ -f "$tls/$name" ] || missing=1; done
+  if [ "$missing" = 0 ]; then return; fi
   command -v keytool >/dev/null || { echo "kafka: keytool (from the JDK) is required" >&2; exit 1; }
   rm -rf "$tls"; mkdir -p "$tls"
   keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 3650 \
@@ -58,21 +64,31 @@ make_tls() {  # a self-signed certificate for localhost, once
     -keystore "$tls/broker.p12" -storetype PKCS12 -storepass "$tls_pass" >/dev/null 2>&1
   keytool -exportcert -rfc -alias broker -keystore "$tls/broker.p12" -storetype PKCS12 \
     -storepass "$tls_pass" -file "$tls/ca.pem" >/dev/null 2>&1
+  if command -v openssl >/dev/null; then  # a client's certificate, trusted by the MTLS listener
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tls/client.key" -out "$tls/client.pem" \
+      -subj "/CN=orderguard-client" -days 3650 >/dev/null 2>&1
+    keytool -importcert -noprompt -alias client -file "$tls/client.pem" \
+      -keystore "$tls/clients.p12" -storetype PKCS12 -storepass "$tls_pass" >/dev/null 2>&1
+  fi
 }
 
 write_config() {
   mkdir -p "$data"
   local plain='org.apache.kafka.common.security.plain.PlainLoginModule required user_orderguard="orderguard-secret";'
   local scram='org.apache.kafka.common.security.scram.ScramLoginModule required;'
+  local mtls="" mtls_map="" mtls_ad=""
+  if [ -f "$tls/clients.p12" ]; then
+    mtls=",MTLS://127.0.0.1:$mport"; mtls_ad=",MTLS://localhost:$mport"; mtls_map=",MTLS:SSL"
+  fi
   cat > "$home/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=localhost:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_PLAINTEXT://127.0.0.1:$sport,SASL_SSL://127.0.0.1:$ssport,SSL://127.0.0.1:$tport
-advertised.listeners=PLAINTEXT://localhost:$port,SASL_PLAINTEXT://localhost:$sport,SASL_SSL://localhost:$ssport,SSL://localhost:$tport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_PLAINTEXT://127.0.0.1:$sport,SASL_SSL://127.0.0.1:$ssport,SSL://127.0.0.1:$tport$mtls
+advertised.listeners=PLAINTEXT://localhost:$port,SASL_PLAINTEXT://localhost:$sport,SASL_SSL://localhost:$ssport,SSL://localhost:$tport$mtls_ad
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL$mtls_map
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_plaintext.plain.sasl.jaas.config=$plain
 listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=$scram
@@ -84,6 +100,10 @@ ssl.keystore.location=$tls/broker.p12
 ssl.keystore.type=PKCS12
 ssl.keystore.password=$tls_pass
 ssl.key.password=$tls_pass
+listener.name.mtls.ssl.client.auth=required
+listener.name.mtls.ssl.truststore.location=$tls/clients.p12
+listener.name.mtls.ssl.truststore.type=PKCS12
+listener.name.mtls.ssl.truststore.password=$tls_pass
 log.dirs=$data
 num.partitions=4
 offsets.topic.replication.factor=1
