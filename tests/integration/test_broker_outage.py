@@ -70,12 +70,18 @@ def _quiet_then_back(kafka: Callable[[str], None], worker, stopped_at: int) -> N
 def _stored_once(worker, run_id: str, buyer: str, n: int, reconnected: bool = True) -> None:
     stored = (f"SELECT count(*), count(DISTINCT event_id) FROM events "
               f"WHERE event_id LIKE '{run_id}-%'")
-    wait_for(lambda: sql(worker, stored)[0] == (n, n), timeout_s=120,
-             what=f"all {n} events stored once")
-    alert = (f"SELECT count(*) FROM alerts WHERE rule_id = 'nonpayment_burst' AND "
-             f"list_contains(buyer_ids, '{buyer}')")
-    wait_for(lambda: sql(worker, alert)[0][0], timeout_s=120,
-             what="the nonpayment_burst alert stored")  # detection runs after the sink
+    counted: list[tuple] = []
+    try:
+        wait_for(lambda: counted.append(sql(worker, stored)[0]) or counted[-1] == (n, n),
+                 timeout_s=120, what=f"all {n} events stored once")
+        alert = (f"SELECT count(*) FROM alerts WHERE rule_id = 'nonpayment_burst' AND "
+                 f"list_contains(buyer_ids, '{buyer}')")
+        wait_for(lambda: sql(worker, alert)[0][0], timeout_s=120,
+                 what="the nonpayment_burst alert stored")  # detection runs after the sink
+    except AssertionError as exc:  # what was stored, and what the worker said meanwhile
+        tail = "\n".join(_lines(worker.log_path)[-150:])
+        raise AssertionError(f"{exc}; events stored, distinct: {counted[-1:]}; "
+                             f"the worker's log ends:\n{tail}") from None
     if reconnected:
         assert any("answers again" in line for line in _lines(worker.log_path))
 
