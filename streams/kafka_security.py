@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from streams.envsecrets import secret
 from streams.errors import ConfigError
 
 PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
@@ -56,7 +57,7 @@ class KafkaSecurity:
         protocol = env.get("ORDERGUARD_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").strip().upper()
         mechanism = env.get("ORDERGUARD_KAFKA_SASL_MECHANISM", "PLAIN").strip().upper()
         username = env.get("ORDERGUARD_KAFKA_USERNAME") or None
-        password = env.get("ORDERGUARD_KAFKA_PASSWORD") or None
+        password = secret(env, "ORDERGUARD_KAFKA_PASSWORD")
         ca = env.get("ORDERGUARD_KAFKA_CA_FILE") or None
         if protocol not in PROTOCOLS:
             raise ConfigError(f"ORDERGUARD_KAFKA_SECURITY_PROTOCOL must be one of "

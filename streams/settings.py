@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from streams.envsecrets import secret
 from streams.errors import ConfigError
 from streams.kafka_security import KafkaSecurity
 
@@ -53,8 +54,8 @@ def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> 
 
 
 def _secrets(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
-    """Comma-separated secrets (two during a rotation)."""
-    return tuple(s.strip() for s in environ.get(name, "").split(",") if s.strip())
+    """Comma-separated secrets (two during a rotation), or from the file ``name_FILE``."""
+    return tuple(s.strip() for s in (secret(environ, name) or "").split(",") if s.strip())
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Settings:
         """Build settings from ``ORDERGUARD_*`` variables (``os.environ`` by default)."""
         env = os.environ if environ is None else environ
         rules = env.get("ORDERGUARD_RULES")
-        token = env.get("ORDERGUARD_SQL_TOKEN") or None
+        token = secret(env, "ORDERGUARD_SQL_TOKEN")
         web_host = env.get("ORDERGUARD_WEB_HOST", "127.0.0.1")
         if web_host not in ("127.0.0.1", "localhost", "::1") and not token:
             raise ConfigError(

@@ -66,3 +66,24 @@ def test_a_setting_has_its_default_takes_a_value_and_refuses_a_bad_one(
     assert getattr(Settings.from_env({variable: value}), field) == parsed
     with pytest.raises(ConfigError, match=refusal):
         Settings.from_env({variable: bad})
+
+
+@pytest.mark.parametrize(("variable", "read", "needs"), [
+    ("ORDERGUARD_SQL_TOKEN", lambda s: s.sql_token, {}),
+    ("ORDERGUARD_SHOPIFY_SECRET", lambda s: s.secrets["shopify"], {}),
+    ("ORDERGUARD_KAFKA_PASSWORD", lambda s: s.kafka_security.password,
+     {"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "ORDERGUARD_KAFKA_USERNAME": "u"}),
+])
+def test_a_secret_can_come_from_a_file_the_environment_names(tmp_path, variable, read, needs):
+    path = tmp_path / "secret"
+    rotating = variable.endswith("_SECRET")  # webhook secrets: two during a rotation
+    path.write_text("s3cret,old\n" if rotating else "s3cret\n")
+    settings = Settings.from_env({**needs, f"{variable}_FILE": str(path)})
+    assert read(settings) == (("s3cret", "old") if rotating else "s3cret")
+    with pytest.raises(ConfigError, match=f"set {variable} or {variable}_FILE, not both"):
+        Settings.from_env({**needs, variable: "x", f"{variable}_FILE": str(path)})
+    path.write_text("\n")
+    with pytest.raises(ConfigError, match=f"{variable}_FILE {path} is empty"):
+        Settings.from_env({**needs, f"{variable}_FILE": str(path)})
+    with pytest.raises(ConfigError, match=f"{variable}_FILE {tmp_path / 'none'}: cannot read it"):
+        Settings.from_env({**needs, f"{variable}_FILE": str(tmp_path / "none")})
