@@ -50,7 +50,8 @@ class KafkaSecurity:
 
         Raises:
             ConfigError: an unknown protocol or mechanism, a SASL protocol without a user,
-                a user or CA file the protocol would ignore, a CA file that cannot be read.
+                a user or a certificate file the protocol would ignore, a certificate without
+                its key (or the other way round), a file that cannot be used.
 
         """
         env = os.environ if environ is None else environ
@@ -174,5 +175,7 @@ class RefusalLog(logging.Handler):
             self.last = _CLASSES.sub("", found["why"])
 
 
+# on kafka-python's own logger, from the first import on: a refusal must be heard while the
+# client that meets it runs, before anyone knows an error will need it
 REFUSALS = RefusalLog()
 logging.getLogger("kafka").addHandler(REFUSALS)
