@@ -16,8 +16,10 @@ def main() -> None:
 
     Settings come from the environment: ORDERGUARD_KAFKA (localhost:9092),
     ORDERGUARD_DUCKDB (./orderguard.duckdb), ORDERGUARD_WEB_PORT (6066),
-    ORDERGUARD_RULES (packaged defaults); ORDERGUARD_PURE=1 runs the detection
-    core from its Python source instead of the compiled modules. See README.md.
+    ORDERGUARD_RULES (packaged defaults); ORDERGUARD_KAFKA_SECURITY_PROTOCOL and
+    its companions for a cluster that wants TLS or a SASL user; ORDERGUARD_PURE=1
+    runs the detection core from its Python source instead of the compiled
+    modules. See README.md.
     """
 
 
