@@ -146,6 +146,24 @@ class Store:
                 gone[table] = int(row[0]) if row else 0
         return gone
 
+    def free_space(self) -> tuple[int, int]:
+        """The file's size and the bytes of it free for new rows, after a checkpoint.
+
+        Deleted rows free their blocks for new rows, but DuckDB does not shrink the file
+        (``orderguard compact`` does, with the writer stopped). The count is a floor: blocks
+        the previous checkpoint still names are freed only by the next one.
+        """
+        with self._write_lock:
+            cur = self.con.cursor()
+            try:
+                cur.execute("CHECKPOINT")
+                row = cur.execute("SELECT block_size, total_blocks, free_blocks "
+                                  "FROM pragma_database_size()").fetchone()
+            finally:
+                cur.close()
+        block, free = (int(row[0]), int(row[2])) if row else (0, 0)
+        return self.path.stat().st_size, block * free
+
     @contextmanager
     def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor in a transaction of the one writer, committed unless the block raises."""

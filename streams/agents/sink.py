@@ -28,6 +28,9 @@ log = logging.getLogger("orderguard.sink")
 
 STANDBY_RETRY_S = 5.0
 PRUNE_EVERY_S = 3600.0
+# a pruning that leaves at least this much of the file free, and a tenth of it, says so
+# (and that `orderguard compact` would give it back)
+COMPACT_HINT_BYTES = 64 * 2**20
 # what the store raises for a record it cannot take (rather than for the file or the disk)
 DATA_ERRORS = (duckdb.DataError, duckdb.IntegrityError, pa.ArrowException,
                KeyError, TypeError, ValueError)
@@ -223,7 +226,22 @@ def _prune(store: Store, cutoff: datetime) -> dict[str, int]:
         return {}
     log.info("sink: retention: deleted %s older than %s (ORDERGUARD_RETENTION_DAYS)",
              ", ".join(f"{n:,} {table}" for table, n in gone.items()), cutoff.isoformat())
+    if any(gone.values()):
+        try:
+            size, free = store.free_space()
+        except duckdb.Error as exc:
+            log.warning("sink: retention: could not measure the store's free space: %s",
+                        str(exc).splitlines()[0])
+        else:
+            if free >= COMPACT_HINT_BYTES and 10 * free >= size:
+                log.info("sink: retention: at least %s of the store's %s are free now; new "
+                         "rows reuse them, and `orderguard compact` with the worker stopped "
+                         "gives them back to the disk", _mib(free), _mib(size))
     return gone
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB"
 
 
 def register(w: Wiring) -> None:

@@ -41,6 +41,8 @@ def pruned(tmp_path):
     events = _events(20_000)
     for i in range(0, len(events), 5_000):
         store.write(events[i:i + 5_000], [])
+    store.close()  # checkpointed into the file, as a store's old rows are
+    store = Store(path)
     store.prune(T0 + timedelta(minutes=19_000))
     store.close()
     return path
@@ -118,3 +120,42 @@ def test_the_command_without_a_store_is_one_line(tmp_path, monkeypatch):
     assert result.output == (f"Error: no analytics store at {tmp_path / 'none.duckdb'} "
                              "(ORDERGUARD_DUCKDB)\n")
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_free_space_counts_what_deleted_rows_left_and_compacting_gives_back(pruned):
+    store = Store(pruned)
+    try:
+        size, free = store.free_space()
+    finally:
+        store.close()
+    assert size == pruned.stat().st_size and free > size // 10
+    compact(pruned)
+    store = Store(pruned)
+    try:
+        assert store.free_space() == (pruned.stat().st_size, 0)
+    finally:
+        store.close()
+    assert pruned.stat().st_size <= size - free
+
+
+def test_a_pruning_that_frees_much_of_the_file_says_compact_would_give_it_back(
+        tmp_path, monkeypatch, caplog):
+    import logging
+
+    from streams.agents import sink
+
+    path = tmp_path / "og.duckdb"
+    store = Store(path)
+    store.write(_events(20_000), [])
+    store.close()  # checkpointed into the file, as a store's old rows are
+    store = Store(path)
+    try:
+        monkeypatch.setattr(sink, "COMPACT_HINT_BYTES", 1)
+        with caplog.at_level(logging.INFO, logger="orderguard.sink"):
+            assert sink._prune(store, T0 + timedelta(minutes=19_000))["events"] == 19_000
+            assert sink._prune(store, T0 + timedelta(minutes=19_000))["events"] == 0
+    finally:
+        store.close()
+    hints = [r.getMessage() for r in caplog.records if "orderguard compact" in r.getMessage()]
+    assert len(hints) == 1  # the second pruning deleted nothing, and says nothing of space
+    assert "of the store's" in hints[0] and "are free now" in hints[0]
