@@ -167,7 +167,10 @@ up() {
     if [ "$waited" -ge "$timeout" ]; then echo "kafka: broker did not finish starting in ${timeout}s" >&2; exit 1; fi
     sleep 1; waited=$((waited + 1))
   done
-  echo "kafka: ready on localhost:$port after ~${waited}s"
+  local mtls_note=""
+  if [ -f "$tls/clients.p12" ]; then mtls_note=", client certificate $mport"; fi
+  echo "kafka: ready on localhost:$port after ~${waited}s (also SASL $sport, SASL_SSL $ssport," \
+       "SSL $tport$mtls_note; trust $tls/ca.pem)"
 }
 
 down() {
