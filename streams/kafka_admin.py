@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import time
 from collections.abc import Callable
 
@@ -97,12 +98,7 @@ def broker_unavailable(bootstrap: str, exc: BaseException | str) -> BrokerUnavai
     """
     refused, REFUSALS.last = REFUSALS.last, None
     if refused and not isinstance(exc, str):
-        check = ("ORDERGUARD_KAFKA_SASL_MECHANISM, _USERNAME and _PASSWORD"
-                 if "Authentication" in refused else
-                 "ORDERGUARD_KAFKA_CA_FILE, _CERT_FILE and _KEY_FILE")
-        return BrokerUnavailable(f"cannot connect to Kafka at {bootstrap} "
-                                 f"({KafkaSecurity.from_env().describe()}): {refused}; "
-                                 f"check {check}")
+        return _refused(bootstrap, refused)
     why = exc if isinstance(exc, str) else type(exc).__name__
     return BrokerUnavailable(
         f"no Kafka broker answers at {bootstrap} ({why}); start one with "
@@ -125,23 +121,63 @@ def require_broker(bootstrap: str) -> None:
     check_login(bootstrap)
 
 
-def check_login(bootstrap: str, timeout_ms: int = 3000) -> None:
+def check_login(bootstrap: str, timeout_s: float = 10.0, drops: int = 5) -> None:
     """Fail at once when the broker refuses the client's user or the client its certificate.
 
     kafka-python would retry a refused login for its whole bootstrap timeout (30 s) before
-    an error that does not say why. A bootstrap that is merely slow is left to the client.
+    an error that does not say why. A probe bootstraps in a thread; the first refusal it
+    meets ends the wait. A broker may close a refused login's connection before the client
+    reads why, so with a SASL user, ``drops`` connections closed in a row after the login
+    count as a refusal too. A bootstrap that is merely slow is left to the clients after it.
+
+    Raises:
+        BrokerUnavailable: the broker refused the login, or the client the broker.
+
     """
     from kafka import KafkaConsumer
 
-    if KafkaSecurity.from_env().protocol == "PLAINTEXT":
+    security = KafkaSecurity.from_env()
+    if security.protocol == "PLAINTEXT":
         return  # no login to refuse
-    REFUSALS.last = None
-    try:
-        KafkaConsumer(bootstrap_servers=bootstrap, bootstrap_timeout_ms=timeout_ms,
-                      **client_options()).close()
-    except KafkaError as exc:
-        if REFUSALS.last:
-            raise broker_unavailable(bootstrap, exc) from None
+    options = security.client_options()
+    REFUSALS.reset()
+    done = threading.Event()
+
+    def probe() -> None:
+        try:
+            KafkaConsumer(bootstrap_servers=bootstrap,
+                          bootstrap_timeout_ms=int(timeout_s * 1000), **options).close()
+        except KafkaError:
+            pass  # a refusal was heard, or the clients after this will say what went wrong
+        finally:
+            done.set()
+
+    threading.Thread(target=probe, name="orderguard-login-check", daemon=True).start()
+    while not (done.wait(0.05) or REFUSALS.heard.is_set()
+               or (security.sasl and REFUSALS.dropped >= drops)):
+        pass
+    refused, dropped = REFUSALS.last, REFUSALS.dropped
+    REFUSALS.reset()
+    if refused:
+        raise _refused(bootstrap, refused)
+    if security.sasl and dropped >= drops and not done.is_set():
+        raise _refused(bootstrap, f"the broker closed {dropped} connections in a row right "
+                                  "after the login: a wrong user, password or mechanism?",
+                       login=True)
+
+
+def _refused(bootstrap: str, refused: str, *, login: bool | None = None) -> BrokerUnavailable:
+    """The error for a login the broker refused, or a broker the client did not trust.
+
+    ``login``: whether the SASL login failed (rather than TLS); by default, as ``refused``
+    reads.
+    """
+    login = "Authentication" in refused if login is None else login
+    check = ("ORDERGUARD_KAFKA_SASL_MECHANISM, _USERNAME and _PASSWORD" if login
+             else "ORDERGUARD_KAFKA_CA_FILE, _CERT_FILE and _KEY_FILE")
+    return BrokerUnavailable(f"cannot connect to Kafka at {bootstrap} "
+                             f"({KafkaSecurity.from_env().describe()}): {refused}; "
+                             f"check {check}")
 
 
 def topic_specs(app_id: str, partitions: int) -> list[NewTopic]:

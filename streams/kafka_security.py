@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import ssl
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,10 +150,24 @@ def client_options() -> dict[str, Any]:
     return KafkaSecurity.from_env().client_options()
 
 
-# kafka-python logs why a bootstrap connection failed, then raises only "Unable to bootstrap"
-_FAILED = re.compile(r"Bootstrap connection to \S+ failed: (?P<why>.*?)(?: \(backoff [^)]*\))?$")
-_CLASSES = re.compile(r"^(\[Error \d+\] )?(\w+(Error|Exception): )+")
-_REFUSALS = ("Authentication", "SASL", "Sasl", "SSL", "Handshake", "certificate")
+# kafka-python logs why a connection failed (at the connection, at the bootstrap, in whichever
+# order the broker's close and its answer arrive), then raises only "Unable to bootstrap"
+_REFUSAL = re.compile(r"Authentication failed|Handshake failed|\[SSL: ")
+_BACKOFF = re.compile(r" \(backoff [^)]*\)$")
+# a broker may also close a refused login's connection before its answer is read
+_DROPPED = re.compile(r"Bootstrap connection to \S+ failed: KafkaConnectionError: socket "
+                      r"disconnected")
+
+
+def refusal(message: str) -> str | None:
+    """Why a kafka-python log line says the broker refused the client, or it the broker."""
+    found = _REFUSAL.search(message)
+    if not found:
+        return None
+    why = _BACKOFF.sub("", message[found.start():])
+    while why.endswith(")") and why.count(")") > why.count("("):  # "Abort (...)"
+        why = why[:-1]
+    return why
 
 
 class RefusalLog(logging.Handler):
@@ -165,14 +180,23 @@ class RefusalLog(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.last: str | None = None
+        self.dropped = 0  # bootstrap connections the broker closed without a word
+        self.heard = threading.Event()  # set at each refusal kept
+
+    def reset(self) -> None:
+        """Forget what was heard (before a new check)."""
+        self.last, self.dropped = None, 0
+        self.heard.clear()
 
     def emit(self, record: logging.LogRecord) -> None:
-        """Keep the reason of a failed bootstrap connection when it is a refusal."""
-        found = _FAILED.search(record.getMessage())
-        if found and any(word in found["why"] for word in _REFUSALS):
-            # "[Error 58] SaslAuthenticationFailedError: SaslAuthenticationFailedError:
-            # Authentication failed: ..." says it once
-            self.last = _CLASSES.sub("", found["why"])
+        """Keep the reason of a failed connection when it is a refusal."""
+        message = record.getMessage()
+        why = refusal(message)
+        if why:
+            self.last = why
+            self.heard.set()
+        elif _DROPPED.search(message):
+            self.dropped += 1
 
 
 # on kafka-python's own logger, from the first import on: a refusal must be heard while the

@@ -124,11 +124,24 @@ def test_a_wrong_password_is_one_line_that_says_so(listeners):
     result = _cli(_security(listeners["SASL_PLAINTEXT"], "SASL_PLAINTEXT", "PLAIN",
                             password="not-it"), "block", "list", check=False)
     assert result.returncode == 2
-    assert result.stderr.decode().splitlines() == [
-        f"Error: cannot connect to Kafka at {listeners['SASL_PLAINTEXT']} (SASL_PLAINTEXT "
-        f"PLAIN as {USER}): Authentication failed: Invalid username or password; check "
-        "ORDERGUARD_KAFKA_SASL_MECHANISM, _USERNAME and _PASSWORD"]
+    [line] = result.stderr.decode().splitlines()
+    _refused_login(line, listeners["SASL_PLAINTEXT"], "SASL_PLAINTEXT PLAIN",
+                   "Authentication failed: Invalid username or password")
     assert time.monotonic() - started < 20  # not kafka-python's 30 s bootstrap timeout
+
+
+def _refused_login(line: str, address: str, how: str, reason: str) -> None:
+    """``line`` is the one-line error for a refused login.
+
+    The broker may close a refused login's connection before the client reads its answer;
+    when it does that every time, the error says so instead of the broker's reason.
+    """
+    head = f"Error: cannot connect to Kafka at {address} ({how} as {USER}): "
+    tail = "; check ORDERGUARD_KAFKA_SASL_MECHANISM, _USERNAME and _PASSWORD"
+    assert line.startswith(head) and line.endswith(tail), line
+    assert line[len(head):-len(tail)] in (
+        reason, "the broker closed 5 connections in a row right after the login: a wrong "
+                "user, password or mechanism?"), line
 
 
 def test_a_broker_certificate_nobody_trusts_is_one_line_that_says_so(listeners):
@@ -150,11 +163,10 @@ def test_a_worker_with_a_wrong_password_stops_at_once_saying_so(listeners, tmp_p
            "ORDERGUARD_DATA_DIR": str(tmp_path / "data"), "ORDERGUARD_WEB_PORT": "9"}
     result = _cli(env, "worker", check=False)
     assert result.returncode == 2
-    assert result.stderr.decode().splitlines()[-1] == (
-        f"Error: cannot connect to Kafka at {listeners['SASL_PLAINTEXT']} (SASL_PLAINTEXT "
-        f"SCRAM-SHA-256 as {USER}): Authentication failed during authentication due to "
-        "invalid credentials with SASL mechanism SCRAM-SHA-256; check "
-        "ORDERGUARD_KAFKA_SASL_MECHANISM, _USERNAME and _PASSWORD")
+    _refused_login(result.stderr.decode().splitlines()[-1], listeners["SASL_PLAINTEXT"],
+                   "SASL_PLAINTEXT SCRAM-SHA-256",
+                   "Authentication failed during authentication due to invalid credentials "
+                   "with SASL mechanism SCRAM-SHA-256")
     assert time.monotonic() - started < 20
 
 

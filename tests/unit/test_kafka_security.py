@@ -95,10 +95,24 @@ def test_no_secret_is_in_the_description_or_the_settings_repr():
      "(_ssl.c:1006) (backoff 0.08 secs)",
      "Handshake failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
      "self-signed certificate (_ssl.c:1006)"),
+    # the same refusal, as the connection reports it (it may come before the bootstrap's)
+    ("<KafkaConnection node_id=bootstrap-0 broker_version=(4, 1) (disconnected)>: Connection "
+     "lost: [Error 58] SaslAuthenticationFailedError: SaslAuthenticationFailedError: "
+     "Authentication failed during authentication due to invalid credentials with SASL "
+     "mechanism SCRAM-SHA-256",
+     "Authentication failed during authentication due to invalid credentials with SASL "
+     "mechanism SCRAM-SHA-256"),
+    ("<KafkaTCPTransport [127.0.0.1:9094<-56498]>: Abort ([Error 58] "
+     "SaslAuthenticationFailedError: SaslAuthenticationFailedError: Authentication failed: "
+     "Invalid username or password)", "Authentication failed: Invalid username or password"),
+    ("Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: [SSL: "
+     "SSLV3_ALERT_BAD_CERTIFICATE] sslv3 alert bad certificate (_ssl.c:2580) (backoff 0.05 "
+     "secs)", "[SSL: SSLV3_ALERT_BAD_CERTIFICATE] sslv3 alert bad certificate (_ssl.c:2580)"),
     # a broker that is down or restarting is no refusal
     ("Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: socket disconnected "
      "(backoff 0.05 secs)", None),
     ("Bootstrap bootstrap-0 not ready; waiting 0.05 secs", None),
+    ("Sending username and password in the clear", None),
 ])
 def test_the_refusal_log_keeps_why_a_login_failed(message, kept):
     log = RefusalLog()
@@ -114,3 +128,15 @@ def test_a_client_certificate_that_cannot_be_loaded_is_refused(tmp_path):
         KafkaSecurity.from_env({"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SSL",
                                 "ORDERGUARD_KAFKA_CERT_FILE": str(tmp_path / "c.pem"),
                                 "ORDERGUARD_KAFKA_KEY_FILE": str(tmp_path / "c.key")})
+
+
+def test_connections_closed_without_a_word_are_counted_not_taken_for_a_reason():
+    log = RefusalLog()
+    for _ in range(2):
+        log.handle(logging.LogRecord(
+            "kafka.net.manager", logging.WARNING, __file__, 1, "Bootstrap connection to "
+            "bootstrap-0 failed: KafkaConnectionError: socket disconnected (backoff 0.1 secs)",
+            None, None))
+    assert (log.dropped, log.last, log.heard.is_set()) == (2, None, False)
+    log.reset()
+    assert log.dropped == 0
