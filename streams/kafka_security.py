@@ -10,8 +10,9 @@ its aiokafka consumers, and the kafka-python clients of the commands.
   ``SCRAM-SHA-512``; with ``ORDERGUARD_KAFKA_USERNAME`` and ``ORDERGUARD_KAFKA_PASSWORD``.
 - ``ORDERGUARD_KAFKA_CA_FILE``: PEM certificates to trust for TLS (default: the system's).
 - ``ORDERGUARD_KAFKA_CERT_FILE`` and ``ORDERGUARD_KAFKA_KEY_FILE``: the client's own PEM
-  certificate and (unencrypted) key, for a cluster that authenticates clients by TLS
-  (mutual TLS: Aiven's default, Amazon MSK's TLS authentication).
+  certificate and key, for a cluster that authenticates clients by TLS (mutual TLS: Aiven's
+  default, Amazon MSK's TLS authentication); ``ORDERGUARD_KAFKA_KEY_PASSWORD`` (or
+  ``_FILE``) when the key is encrypted.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class KafkaSecurity:
     ca_file: Path | None = None
     cert_file: Path | None = None
     key_file: Path | None = None
+    key_password: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> KafkaSecurity:
@@ -85,8 +87,12 @@ class KafkaSecurity:
         if bool(cert) != bool(key):
             raise ConfigError("ORDERGUARD_KAFKA_CERT_FILE and ORDERGUARD_KAFKA_KEY_FILE go "
                               "together: the client's certificate and its private key")
+        key_password = secret(env, "ORDERGUARD_KAFKA_KEY_PASSWORD")
+        if key_password and not key:
+            raise ConfigError("ORDERGUARD_KAFKA_KEY_PASSWORD is set but there is no "
+                              "ORDERGUARD_KAFKA_KEY_FILE for it to open")
         security = cls(protocol, mechanism, username, password, *(
-            Path(value) if value else None for value in (ca, cert, key)))
+            Path(value) if value else None for value in (ca, cert, key)), key_password)
         security.ssl_context()  # a CA file that cannot be used fails here, once, clearly
         return security
 
@@ -117,11 +123,13 @@ class KafkaSecurity:
                               f"certificates to trust ({exc})") from None
         if self.cert_file and self.key_file:
             try:
-                context.load_cert_chain(str(self.cert_file), str(self.key_file))
+                context.load_cert_chain(str(self.cert_file), str(self.key_file),
+                                        password=self.key_password or _no_password)
             except (OSError, ssl.SSLError) as exc:
+                hint = "; a wrong ORDERGUARD_KAFKA_KEY_PASSWORD?" if self.key_password else ""
                 raise ConfigError(f"ORDERGUARD_KAFKA_CERT_FILE {self.cert_file} and _KEY_FILE "
                                   f"{self.key_file}: cannot use them as the client's "
-                                  f"certificate and key ({exc})") from None
+                                  f"certificate and key ({exc}{hint})") from None
         return context
 
     def client_options(self) -> dict[str, Any]:
@@ -143,6 +151,11 @@ class KafkaSecurity:
         if self.cert_file:
             return f"{self.protocol} with the certificate {self.cert_file}"
         return self.protocol
+
+
+def _no_password() -> str:
+    """What an encrypted key gets without ORDERGUARD_KAFKA_KEY_PASSWORD (not a prompt)."""
+    raise ConfigError("ORDERGUARD_KAFKA_KEY_FILE is encrypted: set ORDERGUARD_KAFKA_KEY_PASSWORD")
 
 
 def client_options() -> dict[str, Any]:

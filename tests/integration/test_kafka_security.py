@@ -182,6 +182,14 @@ def test_a_client_certificate_lets_the_commands_in_where_the_broker_asks_for_one
     added = _cli(mutual, "block", "add", buyer, "--reason", "mutual TLS")
     assert f"deny-listed {buyer} at *".encode() in added.stderr
     assert buyer in _cli(mutual, "block", "list").stdout.decode()
+    # the same key encrypted, opened with its password
+    encrypted = tmp_path / "client-encrypted.key"
+    subprocess.run(["openssl", "pkey", "-in", str(tls / "client.key"), "-aes256",
+                    "-passout", "pass:k3y", "-out", str(encrypted)], check=True,
+                   capture_output=True)
+    locked = {**mutual, "ORDERGUARD_KAFKA_KEY_FILE": str(encrypted),
+              "ORDERGUARD_KAFKA_KEY_PASSWORD": "k3y"}
+    assert buyer in _cli(locked, "block", "list").stdout.decode()
     # the same listener without the certificate: the broker ends the handshake
     result = _cli(_security(listeners["MTLS"], "SSL", None, ca=ca_file), "block", "list",
                   check=False)

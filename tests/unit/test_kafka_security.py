@@ -140,3 +140,28 @@ def test_connections_closed_without_a_word_are_counted_not_taken_for_a_reason():
     assert (log.dropped, log.last, log.heard.is_set()) == (2, None, False)
     log.reset()
     assert log.dropped == 0
+
+
+def test_an_encrypted_client_key_opens_with_its_password_only(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make an encrypted key with")
+    cert, key = tmp_path / "client.pem", tmp_path / "client.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-keyout", str(key),
+                    "-out", str(cert), "-subj", "/CN=orderguard-test", "-days", "1",
+                    "-passout", "pass:k3y"], check=True, capture_output=True)
+    env = {"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SSL", "ORDERGUARD_KAFKA_CERT_FILE": str(cert),
+           "ORDERGUARD_KAFKA_KEY_FILE": str(key)}
+    with pytest.raises(ConfigError, match="^ORDERGUARD_KAFKA_KEY_FILE is encrypted: set "
+                                          "ORDERGUARD_KAFKA_KEY_PASSWORD$"):
+        KafkaSecurity.from_env(env)
+    with pytest.raises(ConfigError, match="a wrong ORDERGUARD_KAFKA_KEY_PASSWORD"):
+        KafkaSecurity.from_env({**env, "ORDERGUARD_KAFKA_KEY_PASSWORD": "not-it"})
+    security = KafkaSecurity.from_env({**env, "ORDERGUARD_KAFKA_KEY_PASSWORD": "k3y"})
+    assert isinstance(security.client_options()["ssl_context"], ssl.SSLContext)
+    assert "k3y" not in repr(security)
+    with pytest.raises(ConfigError, match="no ORDERGUARD_KAFKA_KEY_FILE for it to open"):
+        KafkaSecurity.from_env({"ORDERGUARD_KAFKA_SECURITY_PROTOCOL": "SSL",
+                                "ORDERGUARD_KAFKA_KEY_PASSWORD": "k3y"})
