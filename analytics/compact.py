@@ -19,6 +19,7 @@ import duckdb
 from analytics.sqltext import literal
 from analytics.store import StoreBusy
 from streams.errors import OrderguardError
+from streams.spool import fsync_path
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,9 @@ def compact(path: Path | str) -> Compacted:
     source = _connect(path, read_only=True)
     try:
         rows = _copy(source, fresh)
-        _fsync(fresh)
+        fsync_path(fresh)
         os.replace(fresh, path)  # the read-only lock is still held: nobody wrote meanwhile
-        _fsync(path.parent)
+        fsync_path(path.parent)
     except BaseException:
         fresh.unlink(missing_ok=True)
         raise
@@ -105,14 +106,6 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 def _wal(path: Path) -> Path:
     return path.with_name(path.name + ".wal")
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _ident(name: str) -> str:

@@ -51,7 +51,7 @@ class Spool:
                 f.flush()
                 os.fsync(f.fileno())
             if new:
-                _sync_folder(self.folder)  # the new file's name must survive a crash too
+                fsync_path(self.folder)  # the new file's name must survive a crash too
         return True
 
     def seal(self) -> list[Path]:
@@ -64,12 +64,12 @@ class Spool:
 
     def _seal(self, path: Path) -> None:
         path.rename(self.folder / f"sealed-{time.time_ns():020d}.jsonl")
-        _sync_folder(self.folder)
+        fsync_path(self.folder)
 
     def done(self, path: Path) -> None:
         """Forget a sealed file whose deliveries the broker has all acknowledged."""
         path.unlink(missing_ok=True)
-        _sync_folder(self.folder)
+        fsync_path(self.folder)
 
     def size(self) -> int:
         """Bytes held, sealed files and the open one."""
@@ -96,8 +96,9 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def fsync_path(path: Path) -> None:
+    """Flush a file, or a folder's entries (a new or renamed name), to disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
