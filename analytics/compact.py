@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.sqltext import literal
-from analytics.store import StoreBusy
+from analytics.store import StoreBusy, connect
 from streams.errors import OrderguardError
 from streams.spool import fsync_path
 
@@ -95,13 +95,11 @@ def _copy(source: duckdb.DuckDBPyConnection, fresh: Path) -> dict[str, int]:
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreBusy(
-                f"{path} is open in another process, a worker's sink most likely; stop it "
-                "first: compacting needs the file to itself") from None
-        raise
+        return connect(path, read_only=read_only)
+    except StoreBusy:
+        raise StoreBusy(
+            f"{path} is open in another process, a worker's sink most likely; stop it "
+            "first: compacting needs the file to itself") from None
 
 
 def _wal(path: Path) -> Path:

@@ -81,17 +81,27 @@ def _payloads(rows: Sequence[dict[str, Any]]) -> pa.Array:
     return pa.array([orjson.dumps(r).decode() for r in rows], pa.string())
 
 
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file.
+
+    Raises:
+        StoreBusy: another process holds it (DuckDB admits one writer process).
+
+    """
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreBusy(f"{path} is held by another process: {exc}") from None
+        raise
+
+
 class Store:
     """Owns the DuckDB connection. Only :meth:`write` changes data; readers get cursors."""
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise StoreBusy(f"{self.path} is held by another process: {exc}") from None
-            raise
+        self.con = connect(self.path, read_only=read_only)
         self._write_lock = threading.Lock()
         if not read_only:
             migrate(self.con)
@@ -157,11 +167,11 @@ class Store:
             cur = self.con.cursor()
             try:
                 cur.execute("CHECKPOINT")
-                row = cur.execute("SELECT block_size, total_blocks, free_blocks "
+                row = cur.execute("SELECT block_size, free_blocks "
                                   "FROM pragma_database_size()").fetchone()
             finally:
                 cur.close()
-        block, free = (int(row[0]), int(row[2])) if row else (0, 0)
+        block, free = (int(row[0]), int(row[1])) if row else (0, 0)
         return self.path.stat().st_size, block * free
 
     @contextmanager
