@@ -98,7 +98,7 @@ def broker_unavailable(bootstrap: str, exc: BaseException | str) -> BrokerUnavai
     """
     refused, REFUSALS.last = REFUSALS.last, None
     if refused and not isinstance(exc, str):
-        return _refused(bootstrap, refused)
+        return _refused(bootstrap, KafkaSecurity.from_env(), refused)
     why = exc if isinstance(exc, str) else type(exc).__name__
     return BrokerUnavailable(
         f"no Kafka broker answers at {bootstrap} ({why}); start one with "
@@ -141,12 +141,13 @@ def check_login(bootstrap: str, timeout_s: float = 10.0, drops: int = 5) -> None
         return  # no login to refuse
     options = security.client_options()
     REFUSALS.reset()
-    done = threading.Event()
+    done, logged_in = threading.Event(), threading.Event()
 
     def probe() -> None:
         try:
             KafkaConsumer(bootstrap_servers=bootstrap,
                           bootstrap_timeout_ms=int(timeout_s * 1000), **options).close()
+            logged_in.set()
         except KafkaError:
             pass  # a refusal was heard, or the clients after this will say what went wrong
         finally:
@@ -159,14 +160,15 @@ def check_login(bootstrap: str, timeout_s: float = 10.0, drops: int = 5) -> None
     refused, dropped = REFUSALS.last, REFUSALS.dropped
     REFUSALS.reset()
     if refused:
-        raise _refused(bootstrap, refused)
-    if security.sasl and dropped >= drops and not done.is_set():
-        raise _refused(bootstrap, f"the broker closed {dropped} connections in a row right "
-                                  "after the login: a wrong user, password or mechanism?",
+        raise _refused(bootstrap, security, refused)
+    if security.sasl and dropped >= drops and not logged_in.is_set():
+        raise _refused(bootstrap, security, f"the broker closed {dropped} connections in a "
+                       "row right after the login: a wrong user, password or mechanism?",
                        login=True)
 
 
-def _refused(bootstrap: str, refused: str, *, login: bool | None = None) -> BrokerUnavailable:
+def _refused(bootstrap: str, security: KafkaSecurity, refused: str, *,
+             login: bool | None = None) -> BrokerUnavailable:
     """The error for a login the broker refused, or a broker the client did not trust.
 
     ``login``: whether the SASL login failed (rather than TLS); by default, as ``refused``
@@ -176,7 +178,7 @@ def _refused(bootstrap: str, refused: str, *, login: bool | None = None) -> Brok
     check = ("ORDERGUARD_KAFKA_SASL_MECHANISM, _USERNAME and _PASSWORD" if login
              else "ORDERGUARD_KAFKA_CA_FILE, _CERT_FILE and _KEY_FILE")
     return BrokerUnavailable(f"cannot connect to Kafka at {bootstrap} "
-                             f"({KafkaSecurity.from_env().describe()}): {refused}; "
+                             f"({security.describe()}): {refused}; "
                              f"check {check}")
 
 

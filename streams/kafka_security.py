@@ -17,6 +17,7 @@ its aiokafka consumers, and the kafka-python clients of the commands.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -91,8 +92,9 @@ class KafkaSecurity:
         if key_password and not key:
             raise ConfigError("ORDERGUARD_KAFKA_KEY_PASSWORD is set but there is no "
                               "ORDERGUARD_KAFKA_KEY_FILE for it to open")
-        security = cls(protocol, mechanism, username, password, *(
-            Path(value) if value else None for value in (ca, cert, key)), key_password)
+        security = cls(protocol, mechanism, username, password,
+                       ca_file=Path(ca) if ca else None, cert_file=Path(cert) if cert else None,
+                       key_file=Path(key) if key else None, key_password=key_password)
         security.ssl_context()  # a CA file that cannot be used fails here, once, clearly
         return security
 
@@ -109,10 +111,16 @@ class KafkaSecurity:
     def ssl_context(self) -> ssl.SSLContext | None:
         """The TLS context clients connect with (verifying the broker), if TLS is on.
 
+        Built once per settings value and shared by its clients.
+
         Raises:
             ConfigError: the CA file is missing or holds no usable certificate.
 
         """
+        return self._context
+
+    @functools.cached_property
+    def _context(self) -> ssl.SSLContext | None:
         if not self.tls:
             return None
         try:
