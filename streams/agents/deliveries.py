@@ -29,10 +29,15 @@ def register(w: Wiring) -> None:
                 if any(key in keys for key in delivery["keys"]):
                     w.stats["duplicate_deliveries"] += 1
                     continue
+                # the events first, acked, and only then the keys: a key recorded for events
+                # that never reached the broker (a worker killed during an outage) would drop
+                # the delivery's redelivery as a duplicate, and lose it. Events published
+                # twice instead (killed after the acks) are dropped by their ids downstream.
+                acks = [await w.publish_event(event) for event in delivery["events"]]
+                for ack in acks:
+                    await ack
                 for key in delivery["keys"]:
                     keys[key] = now
-                for event in delivery["events"]:
-                    await w.publish_event(event)
                 handled += 1
                 if handled % EVICT_EVERY == 0:
                     forget(keys, lambda _, at, oldest=now - KEEP_KEYS_S: at < oldest)

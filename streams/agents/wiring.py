@@ -104,9 +104,9 @@ class Wiring:
         table.value_serializer = statecodec.NAME
         return self.app.tables.add(table)
 
-    async def publish_event(self, event: dict[str, Any]) -> None:
-        """Send a canonical event to ``orderguard.events``, keyed per contract."""
-        await self.events.send(
+    async def publish_event(self, event: dict[str, Any]) -> Any:
+        """Send a canonical event to ``orderguard.events``, keyed per contract; its ack's future."""
+        return await self.events.send(
             key=kafka_key(event).encode(), value=orjson.dumps(event), headers=JSON_HEADERS
         )
 
