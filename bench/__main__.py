@@ -7,6 +7,7 @@ import sys
 
 from bench import (
     bench_backtest,
+    bench_ingest,
     bench_pipeline,
     bench_replay,
     bench_restart,
@@ -22,6 +23,7 @@ def main() -> None:
     bench_backtest.run()
     bench_sink.run()
     bench_pipeline.run()
+    bench_ingest.run()
     bench_restart.run()
     bench_tables.run()
 
