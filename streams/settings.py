@@ -53,6 +53,21 @@ def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> 
     return raw
 
 
+YES = ("1", "true", "yes", "on")
+NO = ("0", "false", "no", "off")
+
+
+def _switch(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    """A yes/no setting: 1, true, yes, on or 0, false, no, off (any case)."""
+    raw = (environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in YES + NO:
+        raise ConfigError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off), got "
+                          f"{environ[name]!r}")
+    return raw in YES
+
+
 def _secrets(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
     """Comma-separated secrets (two during a rotation), or from the file ``name_FILE``."""
     return tuple(s.strip() for s in (secret(environ, name) or "").split(",") if s.strip())
@@ -107,7 +122,7 @@ class Settings:
             partitions=_int(env, "ORDERGUARD_PARTITIONS", 4),
             rules=Path(rules) if rules else None,
             data_dir=Path(env.get("ORDERGUARD_DATA_DIR", ".orderguard")),
-            sink_enabled=env.get("ORDERGUARD_SINK", "1") not in ("0", "false", "no"),
+            sink_enabled=_switch(env, "ORDERGUARD_SINK", default=True),
             sink_batch=_int(env, "ORDERGUARD_SINK_BATCH", 5000),
             sink_interval_ms=_int(env, "ORDERGUARD_SINK_INTERVAL_MS", 200),
             sql_token=token,

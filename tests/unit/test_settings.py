@@ -59,6 +59,9 @@ def test_standby_replicas_default_to_fausts_one_and_reach_the_app():
     # the store keeps everything unless a retention is set
     ("ORDERGUARD_RETENTION_DAYS", "retention_days", 0, "400", 400, "-30",
      "ORDERGUARD_RETENTION_DAYS"),
+    # "off" used to leave the sink on: only 0, false and no turned it off
+    ("ORDERGUARD_SINK", "sink_enabled", True, "Off", False, "disabled",
+     "ORDERGUARD_SINK must be 1 or 0"),
 ])
 def test_a_setting_has_its_default_takes_a_value_and_refuses_a_bad_one(
         variable, field, default, value, parsed, bad, refusal):
@@ -66,6 +69,14 @@ def test_a_setting_has_its_default_takes_a_value_and_refuses_a_bad_one(
     assert getattr(Settings.from_env({variable: value}), field) == parsed
     with pytest.raises(ConfigError, match=refusal):
         Settings.from_env({variable: bad})
+
+
+@pytest.mark.parametrize(("raw", "on"), [
+    ("1", True), ("true", True), ("YES", True), (" on ", True), ("", True),
+    ("0", False), ("False", False), ("no", False), ("off", False),
+])
+def test_a_switch_takes_every_usual_spelling(raw, on):
+    assert Settings.from_env({"ORDERGUARD_SINK": raw}).sink_enabled is on
 
 
 @pytest.mark.parametrize(("variable", "read", "needs"), [
