@@ -36,7 +36,7 @@ from analytics.client import query_worker
 from bench.bench_pipeline import BOOTSTRAP, _events, _wait_no_lag, app_workers
 from bench.common import json_lines, report
 from streams import topics
-from streams.kafka_admin import start_group_at_end
+from streams.lag import skip_backlog
 from streams.producer import produce
 from streams.supervise import WorkerProcess
 
@@ -117,9 +117,7 @@ def run(n: int = 5_000) -> list[dict]:
     repeats = n - len(set(bodies))
     # a new app id reads only what comes next, not the history earlier runs left on the topics
     app_id = f"bench-ingest-{uuid.uuid4().hex[:8]}"
-    start_group_at_end(BOOTSTRAP, app_id, topics.EVENTS)
-    for topic in (topics.EVENTS, topics.ALERTS, topics.SUPPRESSED):
-        start_group_at_end(BOOTSTRAP, f"{app_id}-sink", topic)
+    skip_backlog(BOOTSTRAP, app_id)
     detection = (topics.EVENTS, topics.buyer_events(app_id), topics.identity_events(app_id))
     with app_workers(1, env, app_id) as (_, _, (worker,)):
         posts = [("POST", "/webhooks/generic", body) for body in bodies]

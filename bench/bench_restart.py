@@ -25,8 +25,7 @@ from pathlib import Path
 from bench.bench_pipeline import _events, _written
 from bench.common import report
 from streams import topics
-from streams.kafka_admin import start_group_at_end
-from streams.lag import group_lag
+from streams.lag import group_lag, skip_backlog
 from streams.producer import produce
 from streams.supervise import WorkerProcess
 
@@ -59,7 +58,7 @@ def _store_run(store: str, n: int) -> tuple[float, float, int, float]:
     records; the worker's resident memory after catching up, MiB."""
     work = Path(tempfile.mkdtemp())
     app_id = f"bench-{store}-{uuid.uuid4().hex[:6]}"
-    start_group_at_end(BOOTSTRAP, app_id, topics.EVENTS)
+    skip_backlog(BOOTSTRAP, app_id)
     produce(BOOTSTRAP, _events(n, uuid.uuid4().hex[:8]))
     env = {"ORDERGUARD_KAFKA": BOOTSTRAP, "ORDERGUARD_APP_ID": app_id,
            "ORDERGUARD_DUCKDB": str(work / "og.duckdb"), "ORDERGUARD_DATA_DIR": str(work / "d"),

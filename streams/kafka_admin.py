@@ -234,21 +234,3 @@ def compact_lists(admin: KafkaAdminClient, name: str = topics.LISTS) -> bool:
                 "defaults?): it is now compacted, so list entries stay until removed",
                 name, policy)
     return True
-
-
-def start_group_at_end(bootstrap: str, group: str, topic: str) -> None:
-    """Commit ``group``'s offsets at the end of ``topic``: it reads only what comes next.
-
-    For a new app id that should not read the topic's history (benchmarks, tests).
-    """
-    from kafka import KafkaConsumer, TopicPartition
-    from kafka.structs import OffsetAndMetadata
-
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
-                             enable_auto_commit=False, **client_options())
-    try:
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        ends = consumer.end_offsets(parts)
-        consumer.commit({tp: OffsetAndMetadata(end, "", -1) for tp, end in ends.items()})
-    finally:
-        consumer.close()

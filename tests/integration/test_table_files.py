@@ -8,8 +8,7 @@ from pathlib import Path
 
 import streams
 from streams import topics
-from streams.kafka_admin import start_group_at_end
-from streams.lag import group_lag
+from streams.lag import group_lag, skip_backlog
 from streams.producer import produce
 from tests.factories import T0
 from tests.integration.conftest import start_worker, wait_for
@@ -49,7 +48,7 @@ def test_rocksdb_tables_outlive_a_clean_stop_and_are_rebuilt_after_a_kill(
     closes = nonpayer(buyer, T0, run_id, orders=5)  # created + closed unpaid, per order
     app_id = f"og-rocks-{uuid.uuid4().hex[:8]}"
     rocksdb = {"ORDERGUARD_TABLE_STORE": "rocksdb", "ORDERGUARD_RULES": _rules(tmp_path)}
-    start_group_at_end(broker, app_id, topics.EVENTS)  # not the history other tests wrote
+    skip_backlog(broker, app_id)  # not the history other tests wrote
     worker = start_worker(broker, tmp_path, app_id, **rocksdb)
     port = int(worker.url.rsplit(":", 1)[1])
     try:
