@@ -81,6 +81,11 @@ def _payloads(rows: Sequence[dict[str, Any]]) -> pa.Array:
     return pa.array([orjson.dumps(r).decode() for r in rows], pa.string())
 
 
+def mib(size: int) -> str:
+    """A size in bytes as the store's messages print it: ``59.5 MiB``."""
+    return f"{size / 2**20:,.1f} MiB"
+
+
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file.
 

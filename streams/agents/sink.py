@@ -16,7 +16,7 @@ import pyarrow as pa
 from aiokafka import AIOKafkaConsumer
 from mode import Service
 
-from analytics.store import Store, StoreBusy, StoredMessage
+from analytics.store import Store, StoreBusy, StoredMessage, mib
 from schemas.alert import validate_alert
 from schemas.event import validate_event
 from streams import topics
@@ -236,12 +236,8 @@ def _prune(store: Store, cutoff: datetime) -> dict[str, int]:
             if free >= COMPACT_HINT_BYTES and 10 * free >= size:
                 log.info("sink: retention: at least %s of the store's %s are free now; new "
                          "rows reuse them, and `orderguard compact` with the worker stopped "
-                         "gives them back to the disk", _mib(free), _mib(size))
+                         "gives them back to the disk", mib(free), mib(size))
     return gone
-
-
-def _mib(size: int) -> str:
-    return f"{size / 2**20:,.0f} MiB"
 
 
 def register(w: Wiring) -> None:

@@ -152,15 +152,12 @@ def compact() -> None:
         orderguard compact
     """
     from analytics.compact import compact as rewrite
+    from analytics.store import mib
 
     path = load_settings().duckdb
     if path.is_file():
-        click.echo(f"compacting {path} ({_mb(path.stat().st_size)})…", err=True)
+        click.echo(f"compacting {path} ({mib(path.stat().st_size)})…", err=True)
     done = rewrite(path)
     rows = ", ".join(f"{table} {n:,}" for table, n in done.rows.items() if table[0] != "_")
-    click.echo(f"compacted {path}: {_mb(done.before)} → {_mb(done.after)} in "
+    click.echo(f"compacted {path}: {mib(done.before)} → {mib(done.after)} in "
                f"{done.seconds:.1f} s ({rows} rows)")
-
-
-def _mb(size: int) -> str:
-    return f"{size / 2**20:,.1f} MB"
