@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
@@ -10,6 +11,8 @@ import orjson
 
 from streams.agents.wiring import Wiring
 from streams.core.sweep import forget
+
+log = logging.getLogger("orderguard")
 
 # Shopify retries for 4 hours (8 times), Stripe for 3 days: remember delivery keys for a week.
 KEEP_KEYS_S = 7 * 24 * 3600
@@ -69,7 +72,11 @@ class KeyBook:
             for ack in acks:
                 await ack
         except Exception as exc:  # noqa: BLE001 - the delivery goes to the dead letters
-            await failed(exc)
+            try:
+                await failed(exc)
+            except Exception:  # nobody awaits this task: say it here, or it is lost
+                log.exception("deliveries: a delivery whose events Kafka did not take (%s) "
+                              "could not be dead-lettered either; keys %s", exc, keys)
         else:
             for key in keys:
                 self.table[key] = now

@@ -69,6 +69,25 @@ def test_a_failed_ack_records_no_key_and_hands_the_delivery_over() -> None:
     run(body())
 
 
+def test_a_dead_letter_that_fails_too_is_logged_not_lost_in_the_task(caplog) -> None:
+    async def body() -> None:
+        book = KeyBook({})
+        ack = asyncio.get_running_loop().create_future()
+
+        async def failed(exc: BaseException) -> None:
+            raise ConnectionError("dead letters unreachable")
+
+        await book.record_when_acked(["k"], [ack], 5, failed)
+        ack.set_exception(TimeoutError("no ack"))
+        await _turns()
+        assert len(book) == 0 and not book.seen(["k"])
+
+    run(body())
+    logged = [r for r in caplog.records if "could not be dead-lettered" in r.getMessage()]
+    assert len(logged) == 1 and "no ack" in logged[0].getMessage()
+    assert "dead letters unreachable" in logged[0].exc_text
+
+
 def test_a_delivery_without_events_is_recorded_at_once() -> None:
     async def body() -> None:
         table: dict[str, int] = {}
