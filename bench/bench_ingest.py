@@ -25,16 +25,16 @@ import hashlib
 import hmac
 import http.client
 import time
+import urllib.request
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import orjson
+from prometheus_client.parser import text_string_to_metric_families
 
-from analytics.client import query_worker
-from bench.bench_pipeline import BOOTSTRAP, _events, _wait_no_lag, app_workers
-from bench.common import json_lines, report
+from bench.bench_pipeline import BOOTSTRAP, _events, _wait_no_lag, app_workers, stored
+from bench.common import json_lines, report, wait_until
 from streams import topics
 from streams.lag import skip_backlog
 from streams.producer import produce
@@ -75,33 +75,14 @@ def _requests(url: str, calls: list[tuple[str, str, bytes | None]], expect: int)
     return time.perf_counter() - started
 
 
-def _until(started: float, what: str, reached: Callable[[], bool], timeout_s: float = 300
-           ) -> float:
-    """Seconds from ``started`` until ``reached()`` holds (checked every 50 ms)."""
-    while not reached():
-        if time.perf_counter() - started > timeout_s:
-            msg = f"{what}: not reached within {timeout_s:.0f} s"
-            raise RuntimeError(msg)
-        time.sleep(0.05)
-    return time.perf_counter() - started
-
-
-def _stored(worker: WorkerProcess, tag: str) -> int:
-    query = f"SELECT count(*) FROM events WHERE starts_with(event_id, '{tag}')"
-    return int(query_worker(worker.url, query).rows[0][0])
-
-
 def _duplicates(worker: WorkerProcess) -> int:
     """The worker's count of deliveries its dedupe stage dropped, from /metrics."""
-    conn = http.client.HTTPConnection(urlsplit(worker.url).hostname, urlsplit(worker.url).port)
-    try:
-        conn.request("GET", "/metrics")
-        text = conn.getresponse().read().decode()
-    finally:
-        conn.close()
-    for line in text.splitlines():
-        if line.startswith("orderguard_duplicate_deliveries_total"):
-            return int(float(line.split()[-1]))
+    with urllib.request.urlopen(f"{worker.url}/metrics", timeout=10) as r:  # noqa: S310
+        text = r.read().decode()
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "orderguard_duplicate_deliveries_total":
+                return int(sample.value)
     msg = "the worker's /metrics has no orderguard_duplicate_deliveries_total"
     raise RuntimeError(msg)
 
@@ -126,29 +107,29 @@ def run(n: int = 5_000) -> list[dict]:
         warm = json_lines(_events(1, tags[2]))
         started = time.perf_counter()
         _requests(worker.url, [("POST", "/webhooks/generic", warm[0])], 202)
-        _until(started, "the first delivery stored", lambda: _stored(worker, tags[2]) >= 1)
+        wait_until(started, "the first delivery stored", lambda: stored(worker, tags[2]) >= 1)
         health_s = _requests(worker.url, [("GET", "/health", None)] * n, 200)
 
         dropped = _duplicates(worker)
         started = time.perf_counter()
         accepted_s = _requests(worker.url, posts, 202)
-        stored_s = _until(started, f"{distinct} events stored",
-                          lambda: _stored(worker, tags[0]) >= distinct)
-        _until(started, f"{repeats} duplicates dropped",
+        stored_s = wait_until(started, f"{distinct} events stored",
+                          lambda: stored(worker, tags[0]) >= distinct)
+        wait_until(started, f"{repeats} duplicates dropped",
                lambda: _duplicates(worker) >= dropped + repeats)
         _wait_no_lag(app_id, detection)
         detected_s = time.perf_counter() - started
 
         started = time.perf_counter()
         _requests(worker.url, posts, 202)
-        redelivered_s = _until(started, f"{n} redeliveries dropped",
+        redelivered_s = wait_until(started, f"{n} redeliveries dropped",
                                lambda: _duplicates(worker) >= dropped + repeats + n)
 
         direct_distinct = len({e["event_id"] for e in direct})
         started = time.perf_counter()
         produce(BOOTSTRAP, direct)
-        produced_s = _until(started, f"{direct_distinct} produced events stored",
-                            lambda: _stored(worker, tags[1]) >= direct_distinct)
+        produced_s = wait_until(started, f"{direct_distinct} produced events stored",
+                            lambda: stored(worker, tags[1]) >= direct_distinct)
         _wait_no_lag(app_id, detection)
         produced_detected_s = time.perf_counter() - started
     return [

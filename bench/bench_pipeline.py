@@ -30,7 +30,7 @@ import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from analytics.client import query_worker
-from bench.common import json_lines, report
+from bench.common import json_lines, report, wait_until
 from schemas.event import validate_event
 from streams import topics
 from streams.backtest import detection
@@ -127,10 +127,8 @@ def _timed(events: list[dict], tag: str, workers: int, **extra: str) -> tuple[fl
         written_before = _written(app_id)
         started = time.perf_counter()
         produce(BOOTSTRAP, events)
-        query = f"SELECT count(*) FROM events WHERE starts_with(event_id, '{tag}')"
-        while query_worker(running[0].url, query).rows[0][0] < distinct:
-            time.sleep(0.05)
-        pipeline_s = time.perf_counter() - started
+        pipeline_s = wait_until(started, f"{distinct} events stored",
+                                lambda: stored(running[0], tag) >= distinct, timeout_s=600)
         _wait_no_lag(app_id, detection)
         detection_s = time.perf_counter() - started
         return pipeline_s, detection_s, _written(app_id) - written_before
@@ -161,6 +159,12 @@ def run(n: int = 20_000) -> list[dict]:
     print(f"{'messages the worker wrote':<34} {written / n:12.2f} per event "
           f"(internal topics and changelogs of its app id)", flush=True)
     return rows
+
+
+def stored(worker: WorkerProcess, tag: str) -> int:
+    """Events the worker's store holds whose ids start with ``tag``."""
+    query = f"SELECT count(*) FROM events WHERE starts_with(event_id, '{tag}')"
+    return int(query_worker(worker.url, query).rows[0][0])
 
 
 def _settle(worker: WorkerProcess, query: str) -> None:

@@ -20,6 +20,18 @@ def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
     return min(times)
 
 
+def wait_until(started: float, what: str, reached: Callable[[], bool],
+               timeout_s: float = 300) -> float:
+    """Seconds from ``started`` (``time.perf_counter``) until ``reached()`` holds, checked every
+    50 ms; a benchmark that would hang says what it was waiting for instead."""
+    while not reached():
+        if time.perf_counter() - started > timeout_s:
+            msg = f"{what}: not reached within {timeout_s:.0f} s"
+            raise RuntimeError(msg)
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
 def report(name: str, items: int, seconds: float, baseline_name: str, baseline_s: float) -> dict:
     """Print one line: throughput, baseline throughput and their ratio."""
     rate, base_rate = items / seconds, items / baseline_s

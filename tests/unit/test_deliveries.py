@@ -17,6 +17,11 @@ def run(body: Coroutine[Any, Any, None]) -> None:
     asyncio.run(body)
 
 
+async def _not_expected(exc: BaseException) -> None:
+    """``failed`` for a delivery whose acks all come."""
+    raise AssertionError(exc)
+
+
 async def _turns(n: int = 3) -> None:
     """Let the loop run what is ready (the book's waiting tasks)."""
     for _ in range(n):
@@ -93,10 +98,7 @@ def test_a_delivery_without_events_is_recorded_at_once() -> None:
         table: dict[str, int] = {}
         book = KeyBook(table)
 
-        async def failed(exc: BaseException) -> None:
-            raise AssertionError(exc)
-
-        await book.record_when_acked(["ping"], [], 9, failed)
+        await book.record_when_acked(["ping"], [], 9, _not_expected)
         await _turns()
         assert table == {"ping": 9}
 
@@ -109,11 +111,8 @@ def test_the_stage_waits_once_the_limit_of_deliveries_in_flight_is_reached() -> 
         loop = asyncio.get_running_loop()
         acks = [loop.create_future() for _ in range(2)]
 
-        async def failed(exc: BaseException) -> None:
-            raise AssertionError(exc)
-
-        await book.record_when_acked(["a"], [acks[0]], 1, failed)
-        second = asyncio.ensure_future(book.record_when_acked(["b"], [acks[1]], 1, failed))
+        await book.record_when_acked(["a"], [acks[0]], 1, _not_expected)
+        second = asyncio.ensure_future(book.record_when_acked(["b"], [acks[1]], 1, _not_expected))
         await _turns()
         assert not second.done() and len(book) == 2  # it fills the limit: the stage waits
         acks[1].set_result(None)  # any one done frees a place
@@ -133,11 +132,8 @@ def test_drain_waits_for_the_acks_in_flight_and_says_how_many_did_not_come() -> 
         loop = asyncio.get_running_loop()
         late, never = loop.create_future(), loop.create_future()
 
-        async def failed(exc: BaseException) -> None:
-            raise AssertionError(exc)
-
-        await book.record_when_acked(["late"], [late], 3, failed)
-        await book.record_when_acked(["never"], [never], 3, failed)
+        await book.record_when_acked(["late"], [late], 3, _not_expected)
+        await book.record_when_acked(["never"], [never], 3, _not_expected)
         loop.call_later(0.05, late.set_result, None)
         assert await book.drain(timeout_s=0.5) == 1
         assert table == {"late": 3}
