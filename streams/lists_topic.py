@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from schemas.event import parse_ts
 from streams import durations
 from streams.core.lists import ListBook, ListEntry
 from streams.errors import InvalidEvent
@@ -111,17 +109,12 @@ def parse_expiry(text: str | None, now: int) -> int | None:
     duration = durations.seconds(text)
     if duration is not None:
         return now + duration
-    try:
-        day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        day = None
-    try:
-        at = int((day or parse_ts(text, "--expires")).timestamp())
-    except InvalidEvent:
+    when = durations.instant(text)
+    if when is None:
         raise InvalidEvent(
             f"--expires must be a duration like 30d, 12h, 2w, a day (2027-01-31, from its "
-            f"start in UTC) or an RFC 3339 time, not {text!r}"
-        ) from None
+            f"start in UTC) or an RFC 3339 time, not {text!r}")
+    at = int(when.timestamp())
     if at <= now:
         raise InvalidEvent(f"--expires {text} is in the past")
     return at

@@ -88,9 +88,8 @@ class Instant(click.ParamType):
         ago = durations.seconds(str(value))
         if ago is not None:
             return datetime.now(UTC) - timedelta(seconds=ago)
-        try:
-            at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
+        at = durations.instant(str(value))
+        if at is None:
             self.fail(f"{value!r} is not a date (2026-10-01), an RFC 3339 time or a duration "
                       "back from now (7d, 24h)", param, ctx)
-        return at if at.tzinfo else at.replace(tzinfo=UTC)
+        return at

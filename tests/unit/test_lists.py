@@ -52,7 +52,7 @@ def test_malformed_entries_are_refused(bad):
 @pytest.mark.parametrize(("text", "expected"), [
     (None, None), ("30d", NOW + 30 * 86400), ("12h", NOW + 12 * 3600), ("2w", NOW + 14 * 86400),
     ("2099-01-01T00:00:00Z", 4070908800), ("2099-01-01", 4070908800),
-    ("2099-01-01T08:00:00+08:00", 4070908800),
+    ("2099-01-01T08:00:00+08:00", 4070908800), ("2099-01-01T00:00:00", 4070908800),
 ])
 def test_expiry_accepts_durations_days_and_timestamps(text, expected):
     assert parse_expiry(text, NOW) == expected
