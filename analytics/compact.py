@@ -95,7 +95,7 @@ def _copy(source: duckdb.DuckDBPyConnection, fresh: Path) -> dict[str, int]:
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return connect(path, read_only=read_only)
+        return connect(path, read_only=read_only, files=True)
     except StoreBusy:
         raise StoreBusy(
             f"{path} is open in another process, a worker's sink most likely; stop it "

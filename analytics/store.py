@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,8 +34,6 @@ class ResultTooLarge(OrderguardError):  # noqa: N818
 class QueryTimeout(OrderguardError):  # noqa: N818
     """A query that ran longer than the caller allows; it was interrupted."""
 
-
-READ_ONLY_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 _EVENT_COLUMNS = (
     "event_id", "type", "occurred_at", "marketplace", "seller_id", "order_id",
@@ -86,15 +85,22 @@ def mib(size: int) -> str:
     return f"{size / 2**20:,.1f} MiB"
 
 
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: Path, *, read_only: bool = False, files: bool = False
+            ) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file.
+
+    Without ``files``, SQL on the connection reaches no other file, directory or URL than
+    the store's own (DuckDB's ``enable_external_access``): no ``read_text('/etc/passwd')``,
+    ``COPY ... TO``, ``ATTACH`` or ``INSTALL`` through ``/sql`` or ``orderguard sql``.
+    Compaction, which copies the store into a new file, opens it with ``files=True``.
 
     Raises:
         StoreBusy: another process holds it (DuckDB admits one writer process).
 
     """
+    config = {} if files else {"enable_external_access": False}
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise StoreBusy(f"{path} is held by another process: {exc}") from None
@@ -333,7 +339,11 @@ class Store:
 
 
 def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """Raise ReadOnlyViolation unless every statement in ``sql`` is a SELECT or EXPLAIN."""
+    """Raise ReadOnlyViolation unless every statement in ``sql`` is a SELECT, or EXPLAINs one.
+
+    ``EXPLAIN ANALYZE`` runs the statement it explains, so an EXPLAIN is checked by what
+    it explains: ``EXPLAIN ANALYZE DELETE ...`` is refused like ``DELETE ...``.
+    """
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
@@ -341,6 +351,29 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     if not statements:
         raise ReadOnlyViolation("empty query")
     for statement in statements:
-        if statement.type not in READ_ONLY_TYPES:
-            name = str(statement.type).rsplit(".", 1)[-1]
+        kind = statement.type
+        if kind == duckdb.StatementType.EXPLAIN:
+            kind = _explained(con, statement.query)
+        if kind != duckdb.StatementType.SELECT:
+            name = _KIND_NAMES.get(kind, str(kind).rsplit(".", 1)[-1])
             raise ReadOnlyViolation(f"only SELECT queries are allowed here, not {name}")
+
+
+# what a refusal calls a statement where DuckDB's type names another kind too
+_KIND_NAMES = {duckdb.StatementType.CALL: "CALL or CHECKPOINT",
+               duckdb.StatementType.LOAD: "LOAD or INSTALL"}
+# EXPLAIN, ANALYZE and an option list ("(FORMAT json)"), after any comments before them
+_EXPLAIN = re.compile(r"(?:\s+|--[^\n]*\n?|/\*.*?\*/)*EXPLAIN\s*(?:ANALY[SZ]E\b\s*)?"
+                      r"(?:\([^()]*\)\s*)?", re.IGNORECASE | re.DOTALL)
+
+
+def _explained(con: duckdb.DuckDBPyConnection, text: str) -> duckdb.StatementType:
+    """The type of the statement an EXPLAIN explains (EXPLAIN itself when that is unclear)."""
+    head = _EXPLAIN.match(text)
+    if head is None:
+        return duckdb.StatementType.EXPLAIN
+    try:
+        inner = con.extract_statements(text[head.end():])
+    except duckdb.Error:
+        return duckdb.StatementType.EXPLAIN
+    return inner[0].type if len(inner) == 1 else duckdb.StatementType.EXPLAIN

@@ -4,7 +4,7 @@ import duckdb
 import pytest
 
 from analytics import migrations
-from analytics.client import format_table, query_file
+from analytics.client import QueryFailed, format_table, query_file
 from analytics.migrations import MIGRATIONS
 from analytics.store import ReadOnlyViolation, Store, StoreBusy, StoredMessage
 from streams.errors import OrderguardError
@@ -72,11 +72,37 @@ def test_alert_lists_and_timestamps_are_queryable(store):
     "sql",
     ["DELETE FROM events", "INSERT INTO alerts SELECT * FROM alerts", "DROP TABLE events",
      "COPY events TO '/tmp/x.csv'", "ATTACH '/tmp/other.duckdb'", "SELECT 1; DELETE FROM events",
-     "CREATE TABLE x AS SELECT 1", "PRAGMA enable_profiling", ""],
+     "CREATE TABLE x AS SELECT 1", "PRAGMA enable_profiling", "",
+     # EXPLAIN ANALYZE runs what it explains
+     "EXPLAIN ANALYZE DELETE FROM events", "explain analyse COPY events TO '/tmp/x.csv'",
+     "EXPLAIN (ANALYZE) DROP TABLE events", "/* a */ EXPLAIN ANALYZE SET GLOBAL threads = 1",
+     "EXPLAIN ANALYZE CHECKPOINT", "SELECT 1; EXPLAIN ANALYZE INSTALL httpfs"],
 )
 def test_queries_other_than_select_are_refused(store, sql):
     with pytest.raises(ReadOnlyViolation):
         store.query(sql)
+    assert store.con.execute("SELECT current_setting('threads')").fetchone()[0] > 1
+
+
+@pytest.mark.parametrize("sql", ["EXPLAIN SELECT * FROM events",
+                                 "EXPLAIN ANALYZE SELECT count(*) FROM events",
+                                 "-- the plan\nEXPLAIN (FORMAT json) SELECT 1"])
+def test_explaining_a_select_is_allowed(store, sql):
+    assert store.query(sql).rows
+
+
+@pytest.mark.parametrize("sql", ["SELECT * FROM read_text('/etc/passwd')",
+                                 "SELECT * FROM read_csv('/etc/passwd')",
+                                 "SELECT * FROM glob('/etc/*')"])
+def test_a_select_reaches_no_file_but_the_store(store, sql):
+    with pytest.raises(duckdb.PermissionException):
+        store.query(sql)
+
+
+def test_the_read_only_file_reader_reaches_no_other_file(tmp_path):
+    Store(tmp_path / "og.duckdb").close()
+    with pytest.raises(QueryFailed, match="disabled"):
+        query_file(tmp_path / "og.duckdb", "SELECT * FROM read_text('/etc/passwd')")
 
 
 def test_a_second_writer_is_told_the_file_is_busy(tmp_path):
