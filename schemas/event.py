@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from streams.errors import InvalidEvent
@@ -53,11 +53,21 @@ STRING_IDS: tuple[str, ...] = (
 )
 
 
+# what an event may carry; past these, the rules' windows and the store cannot count
+# event times from 1970 up to (not into) 2106: the windows keep a time in 32 bits of seconds
+# (to 2106-02-07) and would ignore an event outside
+FIRST_YEAR, END_YEAR = 1970, 2106
+MAX_WHOLE_DIGITS = 14  # the store keeps amounts as DECIMAL(18, 4)
+MAX_QUANTITY = 10**9  # units on one order line
+_DECIMAL = re.compile(rf"-?\d{{1,{MAX_WHOLE_DIGITS}}}(\.\d+)?", re.ASCII)
+
+
 def parse_ts(value: Any, field: str = "occurred_at") -> datetime:
     """Parse an RFC 3339 timestamp into an aware UTC datetime.
 
     Raises:
-        InvalidEvent: when the value is not a timestamp with a UTC offset.
+        InvalidEvent: when the value is not a timestamp with a UTC offset, or is before
+            1970 or from 3000 on.
 
     """
     if not isinstance(value, str):
@@ -69,9 +79,18 @@ def parse_ts(value: Any, field: str = "occurred_at") -> datetime:
     if ts.tzinfo is None:
         raise InvalidEvent(f"{field} has no UTC offset: {value[:40]!r}")
     try:
-        return ts.astimezone(UTC)
+        ts = ts.astimezone(UTC)
     except OverflowError:
-        raise InvalidEvent(f"{field} is out of range: {value[:40]!r}") from None
+        ts = datetime.min.replace(tzinfo=UTC)  # out of range below
+    if not FIRST_YEAR <= ts.year < END_YEAR:
+        raise InvalidEvent(f"{field} is out of range (years {FIRST_YEAR} to {END_YEAR - 1}): "
+                           f"{value[:40]!r}")
+    return ts
+
+
+def format_utc(ts: datetime) -> str:
+    """An aware datetime as RFC 3339 in UTC with a trailing Z, fractions kept."""
+    return ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def format_ts(ts: datetime) -> str:
@@ -84,20 +103,47 @@ def epoch(value: str) -> int:
     return int(datetime.fromisoformat(value).timestamp())
 
 
+def _check_decimal(value: Any, field: str) -> None:
+    if not isinstance(value, str):
+        raise InvalidEvent(f"{field} must be a decimal string such as \"129.90\"")
+    if _DECIMAL.fullmatch(value):
+        return
+    if re.fullmatch(r"-?\d+(\.\d+)?", value, re.ASCII):
+        raise InvalidEvent(f"{field} is out of range (at most {MAX_WHOLE_DIGITS} digits "
+                           f"before the point): {value[:40]!r}")
+    raise InvalidEvent(f"{field} is not a plain decimal such as \"129.90\": {value[:40]!r}")
+
+
 def _check_amount(event: dict[str, Any]) -> None:
     amount = event.get("amount")
     if amount is None:
         if event["type"] == "order.created":
             raise InvalidEvent("missing required field 'amount' (required on order.created)")
+    else:
+        _check_decimal(amount, "amount")
+    code = event.get("currency")
+    if code is None or code == "":
         return
-    if not isinstance(amount, str):
-        raise InvalidEvent("amount must be a decimal string such as \"129.90\"")
-    try:
-        value = Decimal(amount)
-    except InvalidOperation:
-        raise InvalidEvent(f"amount is not a decimal: {amount[:40]!r}") from None
-    if not value.is_finite():
-        raise InvalidEvent("amount must be finite")
+    if not (isinstance(code, str) and len(code) == 3 and code.isascii() and code.isalpha()):
+        raise InvalidEvent(f"currency must be an ISO 4217 code such as \"USD\", "
+                           f"not {str(code)[:20]!r}")
+    event["currency"] = code.upper()
+
+
+def _check_items(items: Any) -> None:
+    if not isinstance(items, list):
+        raise InvalidEvent("items must be a list")
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InvalidEvent(f"items[{n}] must be an object {{sku, quantity, unit_price}}")
+        if not isinstance(item.get("sku"), str):
+            raise InvalidEvent(f"items[{n}].sku must be a string")
+        quantity = item.get("quantity")
+        if type(quantity) is not int or not 0 <= quantity <= MAX_QUANTITY:
+            raise InvalidEvent(f"items[{n}].quantity must be a whole number from 0 to "
+                               f"{MAX_QUANTITY:,}, not {str(quantity)[:20]!r}")
+        if item.get("unit_price") is not None:
+            _check_decimal(item["unit_price"], f"items[{n}].unit_price")
 
 
 _fromiso = datetime.fromisoformat
@@ -114,7 +160,8 @@ def validate_event(obj: Any) -> dict[str, Any]:
         obj: a decoded JSON value.
 
     Returns:
-        The same dict, with ``schema_version`` defaulted to 1.
+        The same dict, with ``schema_version`` defaulted to 1, a time given at another
+        offset rewritten in UTC (``...Z``) and a lower-case currency code upper-cased.
 
     Raises:
         InvalidEvent: with a one-line reason naming the first problem found.
@@ -149,8 +196,9 @@ def validate_event(obj: Any) -> dict[str, Any]:
         ts = _fromiso(occurred)
     except ValueError:
         return _validate(obj)
-    if ts.tzinfo is None or not 1 < ts.year < 9999:  # 1 and 9999 may overflow in UTC
-        return _validate(obj)
+    # fromisoformat gives "Z" and "+00:00" the one UTC instance; the full checks take the rest
+    if ts.tzinfo is not UTC or not FIRST_YEAR <= ts.year < END_YEAR:
+        return _validate(obj)  # no offset, another than UTC's, or out of range
     actor = get("actor")
     shipping = get("shipping")
     payment = get("payment")
@@ -168,9 +216,13 @@ def validate_event(obj: Any) -> dict[str, Any]:
             return _validate(obj)
     elif type(amount) is not str or not _plain_decimal(amount):
         return _validate(obj)
+    code = get("currency")
+    if code is not None and not (type(code) is str and len(code) == 3 and code.isascii()
+                                 and code.isalpha() and code.isupper()):
+        return _validate(obj)
     if etype == "order.created":
         items = get("items")
-        if not buyer or (items is not None and type(items) is not list):
+        if not buyer or (items is not None and not _plain_items(items)):
             return _validate(obj)
     dispute = get("dispute_id")
     chargeback = get("chargeback_id")
@@ -201,13 +253,30 @@ def _plain_ts(value: Any) -> bool:
         ts = _fromiso(value)
     except ValueError:
         return False
-    return ts.tzinfo is not None and 1 < ts.year < 9999
+    return ts.tzinfo is UTC and FIRST_YEAR <= ts.year < END_YEAR
 
 
 def _plain_decimal(amount: str) -> bool:
     """Whether ``amount`` is ASCII digits with an optional fraction (``"129.90"``)."""
     whole, dot, frac = amount.partition(".")
-    return amount.isascii() and whole.isdigit() and (not dot or frac.isdigit())
+    return (amount.isascii() and whole.isdigit() and len(whole) <= MAX_WHOLE_DIGITS
+            and (not dot or frac.isdigit()))
+
+
+def _plain_items(items: Any) -> bool:
+    """Whether ``items`` is a list of well-formed lines (a quick, sure "yes")."""
+    if type(items) is not list:
+        return False
+    for item in items:
+        if type(item) is not dict or type(item.get("sku")) is not str:
+            return False
+        quantity = item.get("quantity")
+        if type(quantity) is not int or not 0 <= quantity <= MAX_QUANTITY:
+            return False
+        price = item.get("unit_price")
+        if price is not None and (type(price) is not str or not _plain_decimal(price)):
+            return False
+    return True
 
 
 def _validate(obj: Any) -> dict[str, Any]:
@@ -234,12 +303,13 @@ def _validate(obj: Any) -> dict[str, Any]:
     if etype == "order.created":
         if not obj.get("buyer_id"):
             raise InvalidEvent("missing required field 'buyer_id' (required on order.created)")
-        items = obj.get("items")
-        if items is not None and not isinstance(items, list):
-            raise InvalidEvent("items must be a list")
+        if obj.get("items") is not None:
+            _check_items(obj["items"])
     for field in TIMESTAMP_FIELDS:
         if obj.get(field) is not None:
-            parse_ts(obj[field], field)
+            ts = parse_ts(obj[field], field)
+            if datetime.fromisoformat(obj[field]).utcoffset():
+                obj[field] = format_utc(ts)  # canonical: in UTC
     actor = obj.get("actor")
     if actor is not None and (not isinstance(actor, str) or actor not in ACTORS):
         raise InvalidEvent(f"unknown actor {str(actor)[:20]!r}")

@@ -66,3 +66,21 @@ def test_record_round_trips_through_the_orjson_codec():
     again = CanonicalEvent.loads(record.dumps())
     assert again.shipping.city == "Hangzhou"
     assert again.items[0].sku == "sku-1"
+
+
+def test_what_the_validator_rewrites_passes_the_json_schema():
+    # a time at another offset and a lower-case currency come out as the schema wants them
+    event = event_vocab.validate_event(make_event(
+        occurred_at="2026-10-01T16:30:00+08:00", currency="usd",
+        payment_deadline_at="2026-10-03T16:30:00+08:00"))
+    jsonschema.validate(event, EVENT_SCHEMA)
+
+
+@pytest.mark.parametrize("change", [{"amount": "1" * 15},
+                                    {"items": [{"sku": "a", "quantity": 10**9 + 1}]}])
+def test_json_schema_bounds_amounts_and_quantities_like_the_validator(change):
+    event = make_event(**change)
+    with pytest.raises(event_vocab.InvalidEvent):
+        event_vocab.validate_event(dict(event))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(event, EVENT_SCHEMA)
