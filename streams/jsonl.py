@@ -123,6 +123,8 @@ def read_events(
     skips, valid = Skips(errors), 0
     with open_lines(path) as stream:
         for lineno, line in enumerate(stream, 1):
+            if lineno == 1:
+                line = _unmarked(path, line)
             if not line.strip():
                 continue
             try:
@@ -139,6 +141,8 @@ def read_events(
     if skips.count and not valid:
         raise InvalidEvent(f"{path}: none of its {skips.count:,} lines is a canonical event "
                            "(is it a JSON Lines file of events?)")
+    if not valid:
+        raise InvalidEvent(f"{path}: no events in it (the file is empty or blank)")
 
 
 def read_lists(path: Path | str) -> ListBook:
@@ -154,6 +158,8 @@ def read_lists(path: Path | str) -> ListBook:
     book = ListBook()
     with open_lines(path) as stream:
         for lineno, line in enumerate(stream, 1):
+            if lineno == 1:
+                line = _unmarked(path, line)
             if not line.strip():
                 continue
             try:
@@ -164,11 +170,35 @@ def read_lists(path: Path | str) -> ListBook:
     return book
 
 
+_BOM = b"\xef\xbb\xbf"
+# formats recognised only to say what to do with them
+_UNREAD = ((b"\x28\xb5\x2f\xfd", "zstd-compressed (decompress it first: zstd -dc FILE)"),
+           (b"PK\x03\x04", "a zip archive (unzip it first)"),
+           (b"\xff\xfe", "UTF-16 text (convert it to UTF-8: iconv -f UTF-16 -t UTF-8)"),
+           (b"\xfe\xff", "UTF-16 text (convert it to UTF-8: iconv -f UTF-16 -t UTF-8)"))
+
+
+def _unmarked(path: Path | str, first: bytes) -> bytes:
+    """A file's first line without a UTF-8 byte order mark (Windows editors write one).
+
+    Raises:
+        OrderguardError: the file is in a format read only decompressed or converted.
+
+    """
+    for magic, what in _UNREAD:
+        if first.startswith(magic):
+            raise OrderguardError(f"{path} is {what}")
+    return first[len(_BOM):] if first.startswith(_BOM) else first
+
+
 def _where(path: Path | str, lineno: int, exc: Exception) -> str:
     """``file:line: reason``, the reason's first line: how a bad line is named."""
     reason = str(exc).splitlines()[0]
     if isinstance(exc, orjson.JSONDecodeError):
-        reason = f"not JSON: {reason}"  # orjson's own words name no file format
+        if "UTF-8" in reason:  # "str is not valid UTF-8: surrogates not allowed"
+            reason = "not UTF-8 text (convert the file first, e.g. iconv -f GBK -t UTF-8)"
+        else:
+            reason = f"not JSON: {reason}"  # orjson's own words name no file format
     return f"{path}:{lineno}: {reason}"
 
 

@@ -136,6 +136,54 @@ def test_replay_of_a_file_with_no_event_in_it_fails(runner, tmp_path):
         "of events?)")
 
 
+@pytest.mark.parametrize("content", [b"", b"\n  \n", b"\xef\xbb\xbf\n"])
+@pytest.mark.parametrize("stdin", [False, True])
+def test_replay_of_an_empty_file_fails(runner, tmp_path, content, stdin):
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(content)
+    args = ["replay", "-"] if stdin else ["replay", str(path)]
+    result = runner.invoke(main, args, input=content if stdin else None)
+    assert result.exit_code == 2
+    name = "-" if stdin else path
+    assert result.stderr.splitlines() == [
+        f"Error: {name}: no events in it (the file is empty or blank)"]
+
+
+def test_replay_reads_past_a_byte_order_mark(runner, tmp_path):
+    from streams.simulator import simulate
+
+    plain, marked = jsonl(tmp_path / "plain.jsonl", simulate(11, buyers=80).events), \
+        tmp_path / "marked.jsonl"
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    expected = runner.invoke(main, ["replay", str(plain)])
+    result = runner.invoke(main, ["replay", str(marked)])
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout == expected.stdout and expected.stdout
+
+
+@pytest.mark.parametrize(("head", "said"), [
+    (b"\x28\xb5\x2f\xfd\x00\x58", "is zstd-compressed (decompress it first: zstd -dc FILE)"),
+    (b"\xff\xfe{\x00", "is UTF-16 text (convert it to UTF-8: iconv -f UTF-16 -t UTF-8)"),
+])
+def test_replay_says_what_to_do_with_a_file_it_cannot_read(runner, tmp_path, head, said):
+    path = tmp_path / "day.jsonl"
+    path.write_bytes(head + b"\n" + orjson.dumps(make_event()) + b"\n")
+    result = runner.invoke(main, ["replay", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"Error: {path} {said}"]
+
+
+def test_replay_names_text_that_is_not_utf8(runner, tmp_path):
+    path = tmp_path / "gbk.jsonl"
+    event = make_event(reason="买家拍错了")
+    path.write_bytes(orjson.dumps(event).decode().encode("gbk") + b"\n"
+                     + orjson.dumps(make_event()) + b"\n")
+    result = runner.invoke(main, ["replay", str(path)])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"skipped {path}:1: not UTF-8 text (convert the file first, e.g. iconv -f GBK -t UTF-8)"]
+
+
 @pytest.mark.parametrize("args", [
     ["simulate", "--days", "0"], ["simulate", "--buyers", "-1"], ["evaluate", "--buyers", "0"],
     ["evaluate", "--days", "0"], ["demo", "--buyers", "0"], ["worker", "--web-port", "0"],
