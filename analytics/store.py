@@ -96,6 +96,7 @@ def connect(path: Path, *, read_only: bool = False, files: bool = False
 
     Raises:
         StoreBusy: another process holds it (DuckDB admits one writer process).
+        OrderguardError: it cannot be opened (a directory, not a DuckDB file, no access).
 
     """
     config = {} if files else {"enable_external_access": False}
@@ -104,7 +105,9 @@ def connect(path: Path, *, read_only: bool = False, files: bool = False
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise StoreBusy(f"{path} is held by another process: {exc}") from None
-        raise
+        reason = str(exc).splitlines()[0].removeprefix("IO Error: ")
+        raise OrderguardError(f"cannot open the analytics store {path} (ORDERGUARD_DUCKDB): "
+                              f"{reason}") from None
 
 
 class Store:

@@ -115,7 +115,7 @@ class Settings:
             )
         return cls(
             kafka=env.get("ORDERGUARD_KAFKA", "localhost:9092"),
-            duckdb=Path(env.get("ORDERGUARD_DUCKDB", "orderguard.duckdb")),
+            duckdb=Path(env.get("ORDERGUARD_DUCKDB") or "orderguard.duckdb"),
             app_id=env.get("ORDERGUARD_APP_ID", "orderguard"),
             web_host=web_host,
             web_port=_int(env, "ORDERGUARD_WEB_PORT", 6066),

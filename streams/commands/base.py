@@ -87,7 +87,10 @@ class Instant(click.ParamType):
             return value
         ago = durations.seconds(str(value))
         if ago is not None:
-            return datetime.now(UTC) - timedelta(seconds=ago)
+            try:
+                return datetime.now(UTC) - timedelta(seconds=ago)
+            except OverflowError:
+                self.fail(f"{value!r} reaches back before the year 1", param, ctx)
         at = durations.instant(str(value))
         if at is None:
             self.fail(f"{value!r} is not a date (2026-10-01), an RFC 3339 time or a duration "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import click
 import duckdb
 import pytest
 
@@ -256,6 +257,8 @@ def test_dates_take_a_duration_back_from_now():
     at = Instant().convert("7d", None, None)
     assert before - timedelta(days=7, seconds=5) < at <= datetime.now(UTC) - timedelta(days=7)
     assert Instant().convert("2026-10-01", None, None) == datetime(2026, 10, 1, tzinfo=UTC)
+    with pytest.raises(click.BadParameter, match="reaches back before the year 1"):
+        Instant().convert("99999999999d", None, None)
     assert Instant().convert("2026-10-01T08:00:00+08:00", None, None) == T0 - timedelta(hours=8)
 
 

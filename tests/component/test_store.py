@@ -233,3 +233,14 @@ def test_prune_deletes_what_happened_before_the_cutoff_and_keeps_orders_still_fo
     assert store.query("SELECT order_id FROM orders ORDER BY 1").rows == [("o-kept",), ("o-new",)]
     assert store.query("SELECT alert_id FROM alerts").rows == [("a-new",)]
     assert store.prune(cutoff) == {"events": 0, "alerts": 0, "suppressions": 0, "orders": 0}
+
+
+@pytest.mark.parametrize("make", [lambda p: p.mkdir(), lambda p: p.write_bytes(b""),
+                                  lambda p: p.write_text("not a database\n")])
+def test_a_path_that_is_no_store_is_named_in_one_line(tmp_path, make):
+    path = tmp_path / "og.duckdb"
+    make(path)
+    with pytest.raises(OrderguardError, match=r"^cannot open the analytics store .*og\.duckdb "
+                       r"\(ORDERGUARD_DUCKDB\): ") as info:
+        query_file(path, "SELECT 1")
+    assert "\n" not in str(info.value)
