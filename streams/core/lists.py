@@ -62,21 +62,28 @@ class ListEntry:
         """
         if not isinstance(value, dict):
             raise InvalidEvent("a list entry must be a JSON object")
-        try:
-            entry = cls(
-                kind=str(value["kind"]), buyer_id=str(value["buyer_id"]),
-                seller_id=str(value.get("seller_id") or ALL_SELLERS),
-                reason=str(value.get("reason") or ""), source=str(value.get("source") or ""),
-                added_at=int(value.get("added_at") or 0),
-                expires_at=None if value.get("expires_at") is None else int(value["expires_at"]),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidEvent(f"malformed list entry: {exc}") from None
-        if entry.kind not in KINDS:
-            raise InvalidEvent(f"list kind must be deny or allow, not {entry.kind!r}")
-        if not entry.buyer_id:
-            raise InvalidEvent("a list entry needs a buyer_id")
-        return entry
+        kind = value.get("kind")
+        if kind not in KINDS:
+            raise InvalidEvent(f"list kind must be deny or allow, not {str(kind)[:20]!r}")
+        buyer = value.get("buyer_id")
+        if not isinstance(buyer, str) or not buyer:
+            raise InvalidEvent("a list entry needs a buyer_id (a non-empty string)")
+        texts = {}
+        for field in ("seller_id", "reason", "source"):
+            text = value.get(field)
+            if text is not None and not isinstance(text, str):
+                raise InvalidEvent(f"a list entry's {field} must be a string")
+            texts[field] = text or ""
+        times = {}
+        for field in ("added_at", "expires_at"):
+            at = value.get(field)
+            if at is not None and (type(at) is not int or at < 0):
+                raise InvalidEvent(f"a list entry's {field} must be epoch seconds "
+                                   f"(a whole number), not {str(at)[:30]!r}")
+            times[field] = at
+        return cls(kind=kind, buyer_id=buyer, seller_id=texts["seller_id"] or ALL_SELLERS,
+                   reason=texts["reason"], source=texts["source"],
+                   added_at=times["added_at"] or 0, expires_at=times["expires_at"])
 
 
 def entry_key(kind: str, seller_id: str, buyer_id: str) -> str:

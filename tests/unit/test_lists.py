@@ -42,11 +42,27 @@ def test_a_tombstone_removes_the_entry():
     assert len(book) == 0 and book.lookup("deny", "b1", "s", NOW) is None
 
 
-@pytest.mark.parametrize("bad", [[], {"kind": "maybe", "buyer_id": "b"}, {"kind": "deny"},
-                                 {"kind": "deny", "buyer_id": "b", "added_at": "soon"}])
-def test_malformed_entries_are_refused(bad):
-    with pytest.raises(InvalidEvent):
+@pytest.mark.parametrize(("bad", "reason"), [
+    ([], "must be a JSON object"),
+    ({"kind": "maybe", "buyer_id": "b"}, "list kind must be deny or allow, not 'maybe'"),
+    ({"kind": "deny"}, r"needs a buyer_id \(a non-empty string\)"),
+    ({"kind": "deny", "buyer_id": None}, "needs a buyer_id"),  # was a deny entry for "None"
+    ({"kind": "deny", "buyer_id": 42}, "needs a buyer_id"),
+    ({"kind": "deny", "buyer_id": "b", "seller_id": ["s1"]}, "seller_id must be a string"),
+    ({"kind": "deny", "buyer_id": "b", "reason": {"x": 1}}, "reason must be a string"),
+    ({"kind": "deny", "buyer_id": "b", "added_at": "soon"}, "added_at must be epoch seconds"),
+    ({"kind": "deny", "buyer_id": "b", "expires_at": 1.5e9}, "expires_at must be epoch seconds"),
+    ({"kind": "deny", "buyer_id": "b", "expires_at": True}, "expires_at must be epoch seconds"),
+])
+def test_malformed_entries_are_refused(bad, reason):
+    with pytest.raises(InvalidEvent, match=reason):
         ListEntry.from_dict(bad)
+
+
+def test_missing_optional_fields_take_their_defaults():
+    entry = ListEntry.from_dict({"kind": "allow", "buyer_id": "b", "seller_id": None,
+                                 "reason": None, "expires_at": None})
+    assert entry == ListEntry("allow", "b", ALL_SELLERS, "", "", 0, None)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
