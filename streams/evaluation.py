@@ -118,8 +118,9 @@ class Report:
     def format(self) -> str:
         """The report as a plain-text table."""
         lines = [
-            f"orderguard evaluation: seed {self.seed}, {self.buyers:,} buyers, {self.days} days, "
-            f"{self.events:,} events, {self.alerts:,} alerts"
+            f"orderguard evaluation: seed {self.seed}, {_count(self.buyers, 'buyer')}, "
+            f"{_count(self.days, 'day')}, {_count(self.events, 'event')}, "
+            f"{_count(self.alerts, 'alert')}"
             + ("" if self.linking else " (no identities stage: linked rings go unseen)"),
             "",
             f"{'archetype':<20} {'malicious':<9} {'buyers':>7} {'flagged':>8} {'recall':>7}",
@@ -133,16 +134,28 @@ class Report:
             )
         lines += [
             "",
-            f"precision over flagged buyers (medium and up): {self.precision:.3f} "
+            f"precision over flagged buyers (medium and up): "
+            f"{_measured(self.precision, self.flagged)} "
             f"({self.flagged - self.false_positives:,} of {self.flagged:,})",
             f"fake-contact orders with an order-level alert: {self.fake_orders_caught:,} of "
-            f"{self.fake_orders:,} (recall {self.fake_contact_recall:.3f}); "
-            f"{ORDER_RULE} on plausible contacts: {self.contact_false_alarms:,}",
+            f"{self.fake_orders:,} (recall {_measured(self.fake_contact_recall, self.fake_orders)}"
+            f"); {ORDER_RULE} on plausible contacts: {self.contact_false_alarms:,}",
             f"buyers asking to pay off the platform with an alert: {self.off_platform_caught:,} "
-            f"of {self.off_platform_askers:,} (recall {self.off_platform_recall:.3f}); "
+            f"of {self.off_platform_askers:,} (recall "
+            f"{_measured(self.off_platform_recall, self.off_platform_askers)}); "
             f"{MESSAGE_RULE} on other buyers: {self.off_platform_false_alarms:,}",
         ]
         return "\n".join(lines)
+
+
+def _measured(share: float, out_of: int) -> str:
+    """A share to three places, or ``-`` when there was nothing to measure it on."""
+    return f"{share:.3f}" if out_of else "-"
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 buyer``, ``2,000 buyers``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def evaluate(

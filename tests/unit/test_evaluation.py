@@ -67,3 +67,15 @@ def test_without_the_identities_stage_only_rings_go_unseen():
     assert not report.linking
     assert "no identities stage" in report.format()
     assert set(ARCHETYPES) >= {s.archetype for s in report.scores}
+
+
+def test_a_share_of_nothing_is_printed_as_unmeasured():
+    report = Report(
+        seed=1, buyers=1, days=1, events=5, alerts=0, scores=(Score("honest", False, 1, 0),),
+        flagged=0, false_positives=0, fake_orders=0, fake_orders_caught=0,
+        contact_false_alarms=0,
+    )
+    text = report.format()
+    assert text.startswith("orderguard evaluation: seed 1, 1 buyer, 1 day, 5 events, 0 alerts")
+    assert "precision over flagged buyers (medium and up): - (0 of 0)" in text
+    assert "0 of 0 (recall -)" in text and "1.000" not in text
