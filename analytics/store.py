@@ -27,6 +27,10 @@ class ReadOnlyViolation(OrderguardError):  # noqa: N818
     """A query that is not a plain read."""
 
 
+class BadQuery(OrderguardError):  # noqa: N818
+    """A query that does not parse, or is empty."""
+
+
 class ResultTooLarge(OrderguardError):  # noqa: N818
     """A query whose result has more rows than the caller takes."""
 
@@ -299,6 +303,7 @@ class Store:
 
         Raises:
             ReadOnlyViolation: for anything but a read.
+            BadQuery: for a query that does not parse, or none.
             ResultTooLarge: when the result has more than ``max_rows`` rows (fetched no
                 further than one past it).
             QueryTimeout: when it ran longer than ``timeout_s``; DuckDB is interrupted, so
@@ -350,9 +355,9 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
-        raise ReadOnlyViolation(f"cannot parse query: {str(exc).splitlines()[0]}") from None
+        raise BadQuery(f"cannot parse query: {str(exc).splitlines()[0]}") from None
     if not statements:
-        raise ReadOnlyViolation("empty query")
+        raise BadQuery("empty query")
     for statement in statements:
         kind = statement.type
         if kind == duckdb.StatementType.EXPLAIN:

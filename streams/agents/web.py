@@ -13,7 +13,7 @@ import orjson
 from aiohttp import web as aioweb
 from faust.web import Request, Response, View
 
-from analytics.store import QueryTimeout, ReadOnlyViolation, ResultTooLarge
+from analytics.store import BadQuery, QueryTimeout, ReadOnlyViolation, ResultTooLarge
 from streams import topics
 from streams.agents import metrics
 from streams.agents.wiring import Wiring, delivery_record
@@ -133,6 +133,8 @@ def register(w: Wiring) -> None:
                                                  w.settings.sql_timeout_s or None)
             except (orjson.JSONDecodeError, KeyError, TypeError):
                 return _json(self, {"error": 'send a JSON body {"sql": "SELECT ..."}'}, 400)
+            except BadQuery as exc:
+                return _json(self, {"error": str(exc)}, 400)
             except ReadOnlyViolation as exc:
                 return _json(self, {"error": str(exc)}, 403)
             except ResultTooLarge as exc:

@@ -6,7 +6,7 @@ import pytest
 from analytics import migrations
 from analytics.client import QueryFailed, format_table, query_file
 from analytics.migrations import MIGRATIONS
-from analytics.store import ReadOnlyViolation, Store, StoreBusy, StoredMessage
+from analytics.store import BadQuery, ReadOnlyViolation, Store, StoreBusy, StoredMessage
 from streams.errors import OrderguardError
 from tests.factories import make_event
 
@@ -72,7 +72,7 @@ def test_alert_lists_and_timestamps_are_queryable(store):
     "sql",
     ["DELETE FROM events", "INSERT INTO alerts SELECT * FROM alerts", "DROP TABLE events",
      "COPY events TO '/tmp/x.csv'", "ATTACH '/tmp/other.duckdb'", "SELECT 1; DELETE FROM events",
-     "CREATE TABLE x AS SELECT 1", "PRAGMA enable_profiling", "",
+     "CREATE TABLE x AS SELECT 1", "PRAGMA enable_profiling",
      # EXPLAIN ANALYZE runs what it explains
      "EXPLAIN ANALYZE DELETE FROM events", "explain analyse COPY events TO '/tmp/x.csv'",
      "EXPLAIN (ANALYZE) DROP TABLE events", "/* a */ EXPLAIN ANALYZE SET GLOBAL threads = 1",
@@ -82,6 +82,12 @@ def test_queries_other_than_select_are_refused(store, sql):
     with pytest.raises(ReadOnlyViolation):
         store.query(sql)
     assert store.con.execute("SELECT current_setting('threads')").fetchone()[0] > 1
+
+
+@pytest.mark.parametrize("sql", ["", "  ;  ", "SELEC 1", "EXPLAIN"])
+def test_a_query_that_does_not_parse_is_a_bad_query(store, sql):
+    with pytest.raises(BadQuery):
+        store.query(sql)
 
 
 @pytest.mark.parametrize("sql", ["EXPLAIN SELECT * FROM events",

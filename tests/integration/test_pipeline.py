@@ -277,6 +277,16 @@ def test_sql_cli_reads_while_the_worker_runs_and_refuses_writes(worker, run_id):
     assert refused.returncode == 2
     assert "only SELECT queries are allowed" in refused.stderr
     assert stored(worker, run_id)[0] == 4
+    # EXPLAIN ANALYZE runs what it explains, and a SELECT could read the host's files
+    for query, status, said in [
+        (f"EXPLAIN ANALYZE DELETE FROM events WHERE event_id LIKE '{run_id}-%'", 403,
+         "only SELECT queries are allowed here, not DELETE"),
+        ("SELECT * FROM read_text('/etc/hostname')", 400, "file system operations are disabled"),
+        ("SELEC 1", 400, "cannot parse query"),
+    ]:
+        answer = _post_sql(worker.url, query)
+        assert answer[0] == status and said in answer[1]["error"], answer
+    assert stored(worker, run_id)[0] == 4
     # a result the worker would build whole beside its stages is refused past the cap
     huge = subprocess.run([sys.executable, "-m", "streams.cli", "sql",
                            "SELECT * FROM range(100000001)"],
@@ -287,6 +297,19 @@ def test_sql_cli_reads_while_the_worker_runs_and_refuses_writes(worker, run_id):
                              "SELECT count(*) AS n FROM range(100000)", "--format", "jsonl"],
                             env=env, capture_output=True, text=True, check=True).stdout
     assert orjson.loads(capped) == {"n": 100000}
+
+
+def _post_sql(url: str, query: str) -> tuple[int, dict]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/sql", data=orjson.dumps({"sql": query}),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, orjson.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, orjson.loads(exc.read())
 
 
 def test_alerts_follow_prints_alerts_as_json_lines(broker, worker, run_id):
