@@ -10,6 +10,7 @@ open for writing meanwhile: a worker's sink would be writing into the file being
 from __future__ import annotations
 
 import os
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,22 +50,39 @@ def compact(path: Path | str) -> Compacted:
         raise OrderguardError(f"no analytics store at {path} (ORDERGUARD_DUCKDB)")
     started = time.monotonic()
     before = path.stat().st_size
-    fresh = path.with_name(path.name + ".compacting")
+    # a store reached through a symbolic link is rewritten where it is; the link stays
+    real = path.resolve()
+    fresh = real.with_name(real.name + ".compacting")
     for leftover in (fresh, _wal(fresh)):  # an earlier compaction that was stopped
         leftover.unlink(missing_ok=True)
     _connect(path, read_only=False).close()  # folds in a write-ahead log left behind
     source = _connect(path, read_only=True)
     try:
         rows = _copy(source, fresh)
+        _same_access(real, fresh)
         fsync_path(fresh)
-        os.replace(fresh, path)  # the read-only lock is still held: nobody wrote meanwhile
-        fsync_path(path.parent)
+        os.replace(fresh, real)  # the read-only lock is still held: nobody wrote meanwhile
+        fsync_path(real.parent)
     except BaseException:
         fresh.unlink(missing_ok=True)
         raise
     finally:
         source.close()
     return Compacted(before, path.stat().st_size, rows, time.monotonic() - started)
+
+
+def _same_access(store: Path, fresh: Path) -> None:
+    """Give the fresh file the store's permissions and, where allowed, its owner.
+
+    The store holds buyers' contact details: a file kept at 0640 must not come back 0644.
+    """
+    mode = store.stat()
+    os.chmod(fresh, stat.S_IMODE(mode.st_mode))
+    if (mode.st_uid, mode.st_gid) != (os.geteuid(), os.getegid()):
+        try:
+            os.chown(fresh, mode.st_uid, mode.st_gid)
+        except PermissionError:
+            pass  # not ours to give away; the mode still holds
 
 
 def _copy(source: duckdb.DuckDBPyConnection, fresh: Path) -> dict[str, int]:

@@ -60,6 +60,23 @@ def test_compacting_shrinks_the_file_and_keeps_every_row(pruned):
     assert not pruned.with_name("og.duckdb.compacting").exists()
 
 
+def test_a_store_behind_a_symbolic_link_is_compacted_where_it_is(pruned, tmp_path):
+    before = _contents(pruned)
+    link = tmp_path / "link.duckdb"
+    link.symlink_to(pruned)
+    size = pruned.stat().st_size
+    done = compact(link)
+    assert link.is_symlink() and link.resolve() == pruned  # the link still names the store
+    assert done.after == pruned.stat().st_size < size // 2
+    assert _contents(pruned) == before
+
+
+def test_the_compacted_file_keeps_the_store_s_permissions(pruned):
+    pruned.chmod(0o640)
+    compact(pruned)
+    assert pruned.stat().st_mode & 0o777 == 0o640
+
+
 def test_a_compacted_store_is_a_store_a_worker_goes_on_writing(pruned):
     compact(pruned)
     store = Store(pruned)  # migrations already recorded: none runs again
