@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from datetime import date, datetime
 from datetime import time as dt_time
 from pathlib import Path
@@ -95,6 +97,37 @@ def cell_text(value: Any, *, null: str = "NULL", list_sep: str | None = ", ") ->
     if isinstance(value, list | dict):
         return orjson.dumps(value, default=str).decode()
     return str(value)
+
+
+def dumps(value: Any) -> bytes:
+    """JSON of a query's values, bytes; a value JSON has no type for is written as text.
+
+    orjson refuses an integer past 64 bits (a HUGEINT sum); the standard library writes it.
+    """
+    try:
+        return orjson.dumps(value, default=str)
+    except TypeError:
+        return json.dumps(value, default=_text, separators=(",", ":"),
+                          ensure_ascii=False).encode()
+
+
+def _text(value: Any) -> str:
+    """What the standard library's JSON writes for a value it has no type for."""
+    return value.isoformat() if isinstance(value, datetime | date | dt_time) else str(value)
+
+
+def records(result: QueryResult) -> Iterator[dict[str, Any]]:
+    """The rows as objects; a column name given twice gets ``_2``, ``_3``... (not dropped)."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for column in result.columns:
+        seen[column] = seen.get(column, 0) + 1
+        name = column if seen[column] == 1 else f"{column}_{seen[column]}"
+        while name in result.columns and seen[column] > 1:
+            name += "_"
+        names.append(name)
+    for row in result.rows:
+        yield dict(zip(names, row, strict=True))
 
 
 def format_table(result: QueryResult, max_width: int = 60) -> str:

@@ -6,13 +6,13 @@ import asyncio
 import hmac
 import logging
 import time
-from decimal import Decimal
 from typing import Any
 
 import orjson
 from aiohttp import web as aioweb
 from faust.web import Request, Response, View
 
+from analytics.client import dumps
 from analytics.store import BadQuery, QueryTimeout, ReadOnlyViolation, ResultTooLarge
 from streams import topics
 from streams.agents import metrics
@@ -25,19 +25,11 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 log = logging.getLogger("orderguard.ingest")
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(type(value).__name__)
-
-
 def _json(
     view: View, body: Any, status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
-    return view.bytes(
-        orjson.dumps(body, default=_default), content_type="application/json", status=status,
-        headers=headers,
-    )
+    return view.bytes(dumps(body), content_type="application/json", status=status,
+                      headers=headers)
 
 
 # While the broker is unreachable, a delivery waits this long for an ack (the probe may be a

@@ -37,15 +37,15 @@ def sql(query: str, fmt: str) -> None:
     Example:
         orderguard sql "SELECT rule_id, count(*) FROM alerts GROUP BY ALL"
     """
-    from analytics.client import cell_text, format_table, run_sql
+    from analytics.client import cell_text, dumps, format_table, records, run_sql
 
     settings = load_settings()
     result = run_sql(settings.web_url, settings.duckdb, query, settings.sql_token)
     if fmt == "table":
         click.echo(format_table(result))
     elif fmt == "jsonl":
-        for row in result.rows:
-            click.echo(orjson.dumps(dict(zip(result.columns, row, strict=True)), default=str))
+        for record in records(result):
+            click.echo(dumps(record))
     else:
         import csv
 

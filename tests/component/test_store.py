@@ -1,5 +1,7 @@
 """The DuckDB store on a real file: batches, idempotency, lineage, read-only queries."""
 
+import json
+
 import duckdb
 import pytest
 
@@ -250,3 +252,20 @@ def test_a_path_that_is_no_store_is_named_in_one_line(tmp_path, make):
                        r"\(ORDERGUARD_DUCKDB\): ") as info:
         query_file(path, "SELECT 1")
     assert "\n" not in str(info.value)
+
+
+def test_sql_jsonl_keeps_huge_integers_and_repeated_column_names(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from streams.cli import main
+
+    Store(tmp_path / "og.duckdb").close()
+    monkeypatch.setenv("ORDERGUARD_DUCKDB", str(tmp_path / "og.duckdb"))
+    monkeypatch.setenv("ORDERGUARD_WEB_PORT", "9")  # no worker: the file is read
+    result = CliRunner().invoke(main, [
+        "sql", "SELECT 1 AS a, 2 AS a, 3 AS a_2, (2::HUGEINT << 70) AS big, "
+        "TIMESTAMPTZ '2026-10-01 08:30:00+00' AS at", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    # the standard library's reader: orjson reads an integer past 64 bits as a float
+    assert json.loads(result.stdout) == {"a": 1, "a_2_": 2, "a_2": 3, "big": 2 << 70,
+                                         "at": "2026-10-01T08:30:00+00:00"}
