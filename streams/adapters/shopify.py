@@ -24,6 +24,7 @@ from streams.adapters.fields import (
     req_ident,
     text,
 )
+from streams.core.linking_normalize import normalize_phone
 from streams.errors import InvalidEvent
 
 MARKETPLACE = "shopify"
@@ -34,11 +35,27 @@ Event = dict[str, Any]
 
 
 def _buyer(order: dict[str, Any]) -> str | None:
+    """The customer id; else the email; else the phone; else the order's own guest id.
+
+    A guest checkout by phone (SMS) or an order with no contact at all (a point-of-sale
+    sale) is still an order: refused, Shopify would retry it for hours and then may drop
+    the subscription. A guest per order counts no history, but its address, phone and
+    device still link it to other accounts.
+    """
     customer = opt_obj(order, "customer")
     customer_id = opt_ident(customer, "id")
     if customer_id:
         return f"shopify:{customer_id}"
-    return email_id(text(order, "email") or text(order, "contact_email") or text(customer, "email"))
+    email = email_id(text(order, "email") or text(order, "contact_email")
+                     or text(customer, "email"))
+    if email:
+        return email
+    shipping = _shipping(order)
+    phone = normalize_phone(shipping["phone"], shipping["country"])
+    if phone:
+        return f"phone:{phone}"
+    order_id = opt_ident(order, "id")
+    return f"shopify:guest:{order_id}" if order_id else None
 
 
 def _quantity(value: Any) -> int:

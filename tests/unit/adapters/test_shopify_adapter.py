@@ -374,3 +374,25 @@ def test_the_buyers_checkout_note_becomes_a_buyer_message():
     }
     order["note"] = "   "
     assert [e["type"] for e in events(order, "orders/create")] == ["order.created"]
+
+
+def test_a_guest_order_by_phone_is_the_phone_s_buyer():
+    order = load(ORDER)
+    del order["customer"]
+    order["email"] = order["contact_email"] = None
+    order["shipping_address"]["phone"] = "07700 900123"
+    order["shipping_address"]["country_code"] = "GB"
+    created = only(order, "orders/create")
+    assert created["buyer_id"] == "phone:+447700900123"
+    # follow-ups carry the whole order: the same buyer
+    paid = [e for e in events(order, "orders/paid") if e["type"] == "order.paid"]
+    assert paid[0]["buyer_id"] == created["buyer_id"]
+
+
+def test_an_order_with_no_contact_at_all_is_a_guest_of_its_own():
+    order = load(ORDER)
+    del order["customer"]
+    order["email"] = order["contact_email"] = order["phone"] = None
+    order.pop("shipping_address")
+    order.pop("billing_address")
+    assert only(order, "orders/create")["buyer_id"] == "shopify:guest:450789469"
