@@ -17,6 +17,7 @@ from analytics.store import BadQuery, QueryTimeout, ReadOnlyViolation, ResultToo
 from streams import topics
 from streams.agents import metrics
 from streams.agents.wiring import Wiring, delivery_record
+from streams.deadletter import request_headers
 from streams.ingest import MAX_BODY, decide, secrets_of
 from streams.settings import PLATFORM_SECRETS
 
@@ -88,6 +89,7 @@ def register(w: Wiring) -> None:
                 await w.dead_letter(
                     body, topic=f"http:/webhooks/{platform}", partition=None, offset=None,
                     stage="ingest", exc=answer.dead_letter,
+                    extra_headers=request_headers(request.headers),
                 )
             if answer.outcome is not None:
                 # 202 only once the broker has acknowledged the delivery (acks=all).

@@ -172,8 +172,13 @@ class Wiring:
         stage: str,
         exc: BaseException,
         key: bytes | None = None,
+        extra_headers: list[tuple[str, bytes]] | None = None,
     ) -> None:
-        """Send the original bytes, unchanged, to ``orderguard.deadletter`` and log one line."""
+        """Send the original bytes, unchanged, to ``orderguard.deadletter`` and log one line.
+
+        ``extra_headers`` travel after the ``orderguard.errors.*`` ones (a refused webhook's
+        request headers).
+        """
         self.stats[f"dead_lettered_{stage}"] += 1
         log.warning(
             "dead-lettered %s[%s]@%s at stage %s: %s: %s",
@@ -183,5 +188,5 @@ class Wiring:
         )
         headers = deadletter_headers(
             topic=topic, partition=partition, offset=offset, stage=stage, exc=exc
-        )
+        ) + (extra_headers or [])
         await self.deadletter.send(key=key, value=raw or b"", headers=headers)

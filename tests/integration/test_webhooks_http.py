@@ -601,6 +601,13 @@ def test_unknown_topics_get_202_and_their_original_bytes_are_dead_lettered(inges
     for d in unknown:
         [record] = ingest.dead_letters(d.body)  # byte for byte, once
         headers = {k: v for k, v in record.headers}
+        # the request's headers come along: the shop and topic may be named only there
+        sent = {k.lower(): v.encode() for k, v in d.headers.items()}  # not signed per attempt
+        sent["content-type"] = b"application/json"
+        http = {k.removeprefix("orderguard.http."): v for k, v in headers.items()
+                if k.startswith("orderguard.http.")}
+        assert {k: http.get(k) for k in sent} == sent, d.name
+        headers = {k: v for k, v in headers.items() if not k.startswith("orderguard.http.")}
         assert headers == {
             "orderguard.errors.topic": f"http:/webhooks/{d.platform}".encode(),
             "orderguard.errors.partition": b"-1",
