@@ -84,6 +84,11 @@ def register(w: Wiring) -> None:
                 body = await request.read()
             except aioweb.HTTPRequestEntityTooLarge:
                 return _json(self, {"error": f"body over {MAX_BODY} bytes"}, 413)
+            except (aioweb.RequestPayloadError, aioweb.HTTPException) as exc:
+                # a Content-Encoding the body is not in, or one that cannot be decoded here
+                reason = getattr(exc, "text", None) or str(exc)
+                return _json(self, {"error": "cannot read the body: "
+                                    + " ".join(reason.split()).removeprefix("400, message: ")}, 400)
             answer = decide(platform, dict(request.headers), body, secrets)
             if answer.dead_letter is not None:
                 await w.dead_letter(
