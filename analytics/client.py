@@ -21,16 +21,29 @@ class QueryFailed(OrderguardError):  # noqa: N818
     """The query was refused or failed."""
 
 
-def query_worker(url: str, sql: str, token: str | None = None, timeout: float = 60) -> QueryResult:
+def query_worker(url: str, sql: str, token: str | None = None, timeout: float = 60,
+                 store: Path | None = None) -> QueryResult:
     """POST the query to a worker's ``/sql`` endpoint.
 
+    Args:
+        url: the worker's web address.
+        sql: one read-only statement.
+        token: the worker's ``ORDERGUARD_SQL_TOKEN``, if it has one.
+        timeout: seconds to wait for the answer.
+        store: the DuckDB file meant; a worker that can see that it holds another answers
+            409, and this raises ConnectionError as if no worker were there.
+
     Raises:
-        ConnectionError: no worker answers at ``url`` (callers fall back to the file).
+        ConnectionError: no worker answers at ``url``, or one holding another store
+            (callers fall back to the file).
         QueryFailed: the worker answered with an error.
 
     """
+    asked: dict[str, Any] = {"sql": sql}
+    if store is not None:
+        asked["store"] = str(store.resolve())
     request = urllib.request.Request(  # noqa: S310 - the URL is the configured worker
-        f"{url.rstrip('/')}/sql", data=orjson.dumps({"sql": sql}), method="POST",
+        f"{url.rstrip('/')}/sql", data=orjson.dumps(asked), method="POST",
         headers={"Content-Type": "application/json",
                  **({"Authorization": f"Bearer {token}"} if token else {})},
     )
@@ -42,7 +55,7 @@ def query_worker(url: str, sql: str, token: str | None = None, timeout: float = 
             reason = orjson.loads(exc.read())["error"]
         except Exception:  # noqa: BLE001
             reason = exc.reason
-        if exc.code == 503:
+        if exc.code in (503, 409):
             raise ConnectionError(reason) from None
         raise QueryFailed(str(reason)) from None
     except (urllib.error.URLError, OSError) as exc:
@@ -76,7 +89,7 @@ def query_file(path: Path, sql: str) -> QueryResult:
 def run_sql(url: str, path: Path, sql: str, token: str | None = None) -> QueryResult:
     """Ask the running worker first; with none, read the file directly."""
     try:
-        return query_worker(url, sql, token)
+        return query_worker(url, sql, token, store=path if path.is_file() else None)
     except ConnectionError:
         return query_file(path, sql)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -24,6 +26,18 @@ from streams.settings import PLATFORM_SECRETS
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 log = logging.getLogger("orderguard.ingest")
+
+
+def _same_file(named: str, held: Path) -> bool:
+    """Whether the store a client names is the one this worker holds.
+
+    A path this worker cannot see (the client's own machine, a container's outside) is
+    taken as the same: only a file both can see can be told apart.
+    """
+    try:
+        return os.path.samefile(named, held)
+    except OSError:
+        return True
 
 
 def _json(
@@ -124,13 +138,18 @@ def register(w: Wiring) -> None:
             if sink is None or sink.store is None:
                 return _json(self, {"error": "this worker does not hold the analytics store"}, 503)
             try:
-                sql = orjson.loads(await request.read())["sql"]
+                asked = orjson.loads(await request.read())
+                sql = asked["sql"]
+                named = asked.get("store")
+                if isinstance(named, str) and not _same_file(named, sink.store.path):
+                    return _json(self, {"error": f"this worker holds {sink.store.path}, not "
+                                                 f"{named}"}, 409)
                 # a query runs in this process, beside the stages: its result is capped,
                 # and its time (a client that gave up would not stop it)
                 result = await asyncio.to_thread(sink.store.query, sql, None,
                                                  w.settings.sql_max_rows or None,
                                                  w.settings.sql_timeout_s or None)
-            except (orjson.JSONDecodeError, KeyError, TypeError):
+            except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
                 return _json(self, {"error": 'send a JSON body {"sql": "SELECT ..."}'}, 400)
             except BadQuery as exc:
                 return _json(self, {"error": str(exc)}, 400)

@@ -27,7 +27,8 @@ def sql(query: str, fmt: str) -> None:
 
     With a worker up, the query goes to its /sql endpoint (localhost only, or a bearer
     token from ORDERGUARD_SQL_TOKEN; at most ORDERGUARD_SQL_MAX_ROWS rows, 100,000 by
-    default, and ORDERGUARD_SQL_TIMEOUT_S seconds, 30); otherwise the DuckDB file is
+    default, and ORDERGUARD_SQL_TIMEOUT_S seconds, 30); otherwise, or when
+    ORDERGUARD_DUCKDB names another file than the worker's (a copy, a backup), that file is
     opened read-only.
     Tables: events (one row per event_id), orders, alerts (one row per alert_id),
     suppressions (alerts an allow list kept back); views: events_resolved (events with

@@ -299,6 +299,22 @@ def test_sql_cli_reads_while_the_worker_runs_and_refuses_writes(worker, run_id):
     assert orjson.loads(capped) == {"n": 100000}
 
 
+def test_sql_on_another_store_reads_that_file_not_the_running_worker_s(worker, run_id, tmp_path):
+    from analytics.store import Store, StoredMessage
+
+    other = tmp_path / "copy.duckdb"
+    store = Store(other)
+    store.write([StoredMessage(make_event(event_id=f"{run_id}-only-here"))], [])
+    store.close()
+    query = f"SELECT count(*) AS n FROM events WHERE event_id LIKE '{run_id}-only-here'"
+    for path, expected in ((other, 1), (worker.env["ORDERGUARD_DUCKDB"], 0)):
+        out = subprocess.run(
+            [sys.executable, "-m", "streams.cli", "sql", query, "--format", "jsonl"],
+            env={**worker.env, "ORDERGUARD_DUCKDB": str(path)}, capture_output=True,
+            text=True, check=True).stdout
+        assert orjson.loads(out) == {"n": expected}, path
+
+
 def _post_sql(url: str, query: str) -> tuple[int, dict]:
     import urllib.error
     import urllib.request
