@@ -310,13 +310,12 @@ def test_sql_as_csv_has_plain_newlines_rfc3339_times_and_json_lists(runner, env)
 def test_sql_prints_the_same_from_the_file_as_from_a_worker(env):
     # a worker answers /sql in JSON (streams.agents.web): times, decimals and lists arrive
     # as JSON values, and print as the file's own values do
-    from analytics.client import cell_text, format_table, query_file
+    from analytics.client import cell_text, dumps, format_table, query_file
     from analytics.store import QueryResult
-    from streams.agents.web import _default
 
     _stored_two(env / "og.duckdb")
     direct = query_file(env / "og.duckdb", SQL_TYPES)
-    sent = orjson.loads(orjson.dumps({"rows": direct.rows}, default=_default))["rows"]
+    sent = orjson.loads(dumps({"rows": direct.rows}))["rows"]  # as the worker sends them
     worker = QueryResult(direct.columns, [tuple(row) for row in sent])
     assert format_table(worker) == format_table(direct)
     assert "2026-10-01T08:00:00+00:00" in format_table(direct)
