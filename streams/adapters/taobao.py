@@ -72,8 +72,7 @@ class _Trade:
                 etype,
                 actor=actor,
                 reason=status if actor else None,
-                amount=amount,
-                currency=CURRENCY if amount else None,
+                **_money(amount),
             )
         ]
 
@@ -85,8 +84,7 @@ class _Trade:
             etype,
             refund_id,
             modified,
-            amount=opt_decimal(self.c, "refund_fee"),
-            currency=CURRENCY,
+            **_money(opt_decimal(self.c, "refund_fee")),
             source_updated_at=modified,
             reason=text(self.c, "bill_type"),
             refund_phase=text(self.c, "refund_phase"),
@@ -95,12 +93,17 @@ class _Trade:
         )
 
 
+def _money(amount: str | None) -> dict[str, str | None]:
+    """An amount in yuan with its currency; no currency without an amount."""
+    return {"amount": amount, "currency": CURRENCY if amount else None}
+
+
 def _trade_create(t: _Trade) -> list[Event]:
-    return [t.trade("order.created", amount=opt_decimal(t.c, "payment"), currency=CURRENCY)]
+    return [t.trade("order.created", **_money(opt_decimal(t.c, "payment")))]
 
 
 def _buyer_pay(t: _Trade) -> list[Event]:
-    return [t.trade("order.paid", amount=opt_decimal(t.c, "payment"), currency=CURRENCY)]
+    return [t.trade("order.paid", **_money(opt_decimal(t.c, "payment")))]
 
 
 def _trade_close(t: _Trade) -> list[Event]:

@@ -77,6 +77,13 @@ def test_taobao_trade_create_carries_amount_in_cny():
     assert (event["amount"], event["currency"]) == ("129.90", "CNY")
 
 
+@pytest.mark.parametrize("topic", ["taobao_trade_TradeBuyerPay", "taobao_refund_RefundSuccess"])
+def test_a_message_without_money_names_no_currency(topic):
+    field = "refund_fee" if "refund" in topic else "payment"
+    [event] = taobao(topic, **{field: None}).events
+    assert "amount" not in event and "currency" not in event
+
+
 @pytest.mark.parametrize(
     ("status", "etype"),
     [
