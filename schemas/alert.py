@@ -61,17 +61,29 @@ def alert_id(rule_id: str, rule_version: int, subject: str, window: str, severit
     return hashlib.blake2b(raw, digest_size=12).hexdigest()
 
 
-def validate_alert(obj: dict[str, Any]) -> dict[str, Any]:
+def validate_alert(obj: Any) -> dict[str, Any]:
     """Check an alert against the contract; raise ValueError naming the first problem."""
+    if not isinstance(obj, dict):
+        raise ValueError(f"an alert is a JSON object, not {type(obj).__name__}")
     missing = [f for f in FIELDS if f not in obj]
     if missing:
         raise ValueError(f"alert lacks fields {missing}")
-    if obj["severity"] not in SEVERITY_RANK:
-        raise ValueError(f"unknown severity {obj['severity']!r}")
+    for field in ("alert_id", "rule_id", "occurred_at", "explanation"):
+        if not isinstance(obj[field], str):
+            raise ValueError(f"{field} must be a string")
+    for field in ("seller_id", "marketplace", "order_id"):
+        if obj[field] is not None and not isinstance(obj[field], str):
+            raise ValueError(f"{field} must be a string or null")
+    severity = obj["severity"]
+    if not isinstance(severity, str) or severity not in SEVERITY_RANK:
+        raise ValueError(f"unknown severity {str(severity)[:20]!r}")
     buyers = obj["buyer_ids"]
     if not isinstance(buyers, list) or not buyers or not all(isinstance(b, str) for b in buyers):
         raise ValueError("buyer_ids must be a non-empty list of strings")
-    unknown = set(obj["recommended_actions"]) - ACTIONS
+    actions = obj["recommended_actions"]
+    if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        raise ValueError("recommended_actions must be a list of strings")
+    unknown = set(actions) - ACTIONS
     if unknown:
         raise ValueError(f"unknown actions {sorted(unknown)}")
     return obj

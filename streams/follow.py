@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
 from kafka import KafkaConsumer, TopicPartition
+from kafka.structs import OffsetAndMetadata
 
-from schemas.alert import SEVERITY_RANK
+from schemas.alert import SEVERITY_RANK, validate_alert
 from streams.kafka_admin import broker_answers
 from streams.kafka_security import client_options
 from streams.topics import ALERTS
@@ -25,6 +25,7 @@ def follow_alerts(
     group: str | None = None,
     from_now: bool = False,
     idle_timeout_s: float | None = None,
+    to_end: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Yield alerts from ``orderguard.alerts`` as they arrive.
 
@@ -34,21 +35,35 @@ def follow_alerts(
 
     Args:
         bootstrap: Kafka bootstrap servers.
-        group: a consumer group to resume from its committed offsets (committed as you go);
-            by default a throwaway group that reads the topic from the start.
+        group: a consumer group to resume from its committed offsets. An alert counts as
+            read once the caller asks for the next one (or skips it: what is no alert), and
+            what is read is committed every second and at the end, so an alert the caller
+            could not print (a closed pipe, an interrupt) is read again next time. Without
+            one, no group: the topic is read from the start and nothing is committed.
         from_now: skip what the topic already holds and yield only new alerts.
-        idle_timeout_s: stop after this long without a new message (None: follow forever).
+        idle_timeout_s: stop after this long without a new message, counted from when the
+            partitions are assigned (None: follow forever).
+        to_end: stop once every partition is read to the end it had when reading began
+            (what ``orderguard alerts`` without ``--follow`` prints).
 
     """
+    grouped = group is not None and not from_now
     consumer = KafkaConsumer(
         bootstrap_servers=bootstrap,
-        group_id=None if from_now else (group or f"orderguard-follow-{uuid.uuid4().hex[:8]}"),
+        group_id=group if grouped else None,  # no group: every partition, nothing committed
         auto_offset_reset="earliest",
-        enable_auto_commit=group is not None and not from_now,
+        enable_auto_commit=False,
+        allow_auto_create_topics=False,  # the worker creates it, with its settings
         **client_options(),
     )
     watch = _OutageWatch(bootstrap)
+    read = _ReadOffsets(consumer) if grouped else None
     try:
+        if not consumer.partitions_for_topic(ALERTS):
+            log.warning("%s does not exist yet: no worker has run on this cluster%s", ALERTS,
+                        "" if to_end else "; waiting for it")
+            if to_end:
+                return
         if from_now:
             partitions = consumer.partitions_for_topic(ALERTS) or set()
             assigned = [TopicPartition(ALERTS, p) for p in sorted(partitions)]
@@ -58,24 +73,66 @@ def follow_alerts(
                 consumer.position(tp)
         else:
             consumer.subscribe([ALERTS])
-        last = time.monotonic()
+        ends: dict[TopicPartition, int] | None = None
+        last: float | None = None  # when the latest message came, or the partitions did
         while True:
             records = consumer.poll(timeout_ms=500)
             now = time.monotonic()
-            if not records:
-                if idle_timeout_s is not None and now - last >= idle_timeout_s:
-                    return
-                watch.silent(now - last)
-                continue
-            last = now
-            watch.heard()
+            if last is None:
+                if not consumer.assignment():
+                    continue  # joining the group (a broker may delay that by seconds)
+                last = now
+                if to_end:
+                    ends = consumer.end_offsets(list(consumer.assignment()))
             for messages in records.values():
                 for message in messages:
                     alert = _alert(message)
                     if alert is not None:
                         yield alert
+                    if read is not None:
+                        read.done(message)
+            if read is not None:
+                read.commit(every_s=1.0)
+            if ends is not None and all(consumer.position(tp) >= end
+                                        for tp, end in ends.items()):
+                return
+            if records:
+                last = now
+                watch.heard()
+                continue
+            if idle_timeout_s is not None and now - last >= idle_timeout_s:
+                return
+            watch.silent(now - last)
     finally:
+        if read is not None:
+            read.commit()
         consumer.close()
+
+
+class _ReadOffsets:
+    """The offsets a group has read past, committed now and then (auto-commit is off)."""
+
+    def __init__(self, consumer: KafkaConsumer) -> None:
+        self.consumer = consumer
+        self.pending: dict[TopicPartition, OffsetAndMetadata] = {}
+        self.committed_at = time.monotonic()
+
+    def done(self, message: Any) -> None:
+        """The caller is through with ``message``: the group may move past it."""
+        tp = TopicPartition(message.topic, message.partition)
+        self.pending[tp] = OffsetAndMetadata(message.offset + 1, "", -1)
+
+    def commit(self, every_s: float = 0.0) -> None:
+        """Commit what was read, at most every ``every_s`` seconds; a failure is logged."""
+        if not self.pending or time.monotonic() - self.committed_at < every_s:
+            return
+        offsets, self.pending = self.pending, {}
+        self.committed_at = time.monotonic()
+        try:
+            self.consumer.commit(offsets)
+        except Exception as exc:  # noqa: BLE001 - read again next time, not lost
+            log.warning("could not commit the group's position (%s: %s); those alerts will "
+                        "be printed again next time", type(exc).__name__, exc)
 
 
 # how long alerts may be silent before, and between, checks that a broker still answers
@@ -113,15 +170,13 @@ class _OutageWatch:
 def _alert(message: Any) -> dict[str, Any] | None:
     """The alert in a message, or ``None`` (with a warning) for anything else."""
     try:
-        alert = orjson.loads(message.value)
+        return validate_alert(orjson.loads(message.value))
     except orjson.JSONDecodeError as exc:
+        reason = f"not JSON: {exc}"
+    except ValueError as exc:  # JSON, but off the contract (contracts.md §2)
         reason = str(exc)
-    else:
-        if isinstance(alert, dict):
-            return alert
-        reason = type(alert).__name__
     # a downstream consumer skips what is no alert, and says so
-    log.warning("skipped %s[%d]@%d: not a JSON alert (%s)", message.topic,
+    log.warning("skipped %s[%d]@%d: not an alert (%s)", message.topic,
                 message.partition, message.offset, reason)
     return None
 

@@ -72,6 +72,29 @@ def kafka_settings() -> Settings:
     return settings
 
 
+class Seconds(click.ParamType):
+    """A number of seconds from ``least`` up to a day: finite (no ``inf``, no ``nan``)."""
+
+    name = "SECONDS"
+
+    def __init__(self, least: float) -> None:
+        self.least = least
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> float:
+        """Parse the option's value."""
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not self.least <= seconds <= DAY_S:  # also false for nan
+            self.fail(f"{value!r} is not from {self.least:g} to {DAY_S:g} seconds", param, ctx)
+        return seconds
+
+
+DAY_S = 86400.0
+
+
 class Instant(click.ParamType):
     """A UTC day (``2026-10-01``), an RFC 3339 instant, or a duration back from now.
 

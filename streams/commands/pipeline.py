@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ import orjson
 
 from schemas.alert import SEVERITIES
 from streams import CORE
-from streams.commands.base import CliError, kafka_settings, load_settings
+from streams.commands.base import CliError, Seconds, kafka_settings, load_settings
 
 if TYPE_CHECKING:
     from streams.lag import TopicLag
@@ -101,8 +102,9 @@ def produce(events_file: str) -> None:
 @click.command()
 @click.option("--follow", is_flag=True, help="Keep printing alerts as they arrive.")
 @click.option("--group", help="Consumer group to resume from (default: read from the start).")
-@click.option("--idle-timeout", type=float, default=None,
-              help="With --follow, stop after this many seconds without an alert.")
+@click.option("--idle-timeout", type=Seconds(0.1), default=None,
+              help="Stop after this many seconds without an alert (with --follow; without "
+                   "it, the command stops at the topic's end anyway).")
 @click.option("--seller", "sellers", multiple=True,
               help="Only alerts at this seller (repeat for several).")
 @click.option("--min-severity", type=click.Choice(SEVERITIES),
@@ -115,8 +117,10 @@ def alerts(follow: bool, group: str | None, idle_timeout: float | None,
            sellers: tuple[str, ...], min_severity: str | None, fmt: str) -> None:
     """Print alerts from orderguard.alerts as JSON Lines (a kafka-python consumer).
 
-    Without --follow, prints what the topic holds and exits. With --group, the group's
-    position moves past the alerts --seller and --min-severity leave out too.
+    Without --follow, prints what the topic holds when it starts, and exits. With
+    --group, it starts where that group stopped and moves the group past each alert once
+    it is printed (past the alerts --seller and --min-severity leave out too); an alert
+    that could not be printed (a closed pipe, Ctrl-C) is printed again next time.
 
     \b
     Examples:
@@ -127,10 +131,21 @@ def alerts(follow: bool, group: str | None, idle_timeout: float | None,
 
     settings = kafka_settings()
     keep = alert_filter(sellers, min_severity)
-    timeout = idle_timeout if follow else (idle_timeout or 3.0)
-    for alert in follow_alerts(settings.kafka, group=group, idle_timeout_s=timeout):
-        if keep(alert):
-            click.echo(format_alert(alert, who=True) if fmt == "text" else orjson.dumps(alert))
+    out = sys.stdout.buffer
+    try:
+        for alert in follow_alerts(settings.kafka, group=group, idle_timeout_s=idle_timeout,
+                                   to_end=not follow):
+            if keep(alert):
+                line = format_alert(alert, who=True).encode() if fmt == "text" \
+                    else orjson.dumps(alert)
+                out.write(line + b"\n")
+                out.flush()  # written before the group may move past it
+    except BrokenPipeError:
+        # the reader closed the pipe (`| head`): it has what it wanted; the alert that
+        # could not be written is not counted as read
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:  # a full disk, say: those alerts are not counted as read
+        raise CliError(f"cannot write the alerts: {exc.strerror or exc}") from None
 
 
 @click.command()
@@ -180,7 +195,7 @@ def demo(seed: int | None, buyers: int, workdir: str) -> None:
 
 
 @click.command()
-@click.option("--watch", type=click.FloatRange(min=0.5), metavar="SECONDS",
+@click.option("--watch", type=Seconds(0.5), metavar="SECONDS",
               help="Print a line every SECONDS, with how fast the stages catch up, until "
                    "interrupted.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",

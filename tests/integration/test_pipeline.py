@@ -260,7 +260,7 @@ def test_a_bad_message_on_the_alerts_topic_is_dead_lettered_by_the_sink_which_ca
                              env={**os.environ, "ORDERGUARD_KAFKA": broker},
                              capture_output=True, text=True, timeout=120)
     assert printed.returncode == 0, printed.stderr
-    assert "not a JSON alert" in printed.stderr
+    assert "not an alert" in printed.stderr
     assert f"{run_id}-good" in printed.stdout
 
 
@@ -376,6 +376,47 @@ def test_alerts_keeps_to_the_sellers_and_severities_asked_for(broker, run_id):
         text=True, timeout=120, check=True).stdout.splitlines()
     assert len(text) == 1 and text[0].split()[1:5] == [f"{run_id}-b", f"{run_id}-b2", "!!!",
                                                       "critical"], text
+
+
+def test_alerts_with_a_group_moves_it_past_the_alerts_it_printed_only(broker, run_id):
+    from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+    from kafka.structs import OffsetAndMetadata
+
+    from streams.topics import ALERTS
+
+    group = f"{run_id}-reader"
+    start = KafkaConsumer(bootstrap_servers=broker, group_id=group, enable_auto_commit=False)
+    parts = [TopicPartition(ALERTS, p) for p in start.partitions_for_topic(ALERTS)]
+    start.commit({tp: OffsetAndMetadata(end, "", -1)
+                  for tp, end in start.end_offsets(parts).items()})  # what came before: read
+    start.close()
+    producer = KafkaProducer(bootstrap_servers=broker)
+    for n in range(6):  # one key: one partition, in this order
+        producer.send(ALERTS, key=f"{run_id}-b".encode(), value=orjson.dumps(
+            contract_alert(f"{run_id}-{n}", buyer_ids=[f"{run_id}-b"])))
+    producer.flush()
+    producer.close()
+    env = {**os.environ, "ORDERGUARD_KAFKA": broker}
+    reader = [sys.executable, "-m", "streams.cli", "alerts", "--group", group]
+    # alerts that could not be written (a full disk) are not read: the group stays
+    with open("/dev/full", "wb") as full:
+        failed = subprocess.run(reader, env=env, stdout=full, stderr=subprocess.PIPE,
+                                timeout=120)
+    assert failed.returncode == 2
+    assert failed.stderr.decode().splitlines() == [
+        "Error: cannot write the alerts: No space left on device"]
+    # two that were printed and the four after them: the group moves past each it printed
+    first = subprocess.run([*reader, "--format", "text"], env=env, capture_output=True,
+                           text=True, timeout=120, check=True).stdout.splitlines()
+    again = subprocess.run(reader, env=env, capture_output=True, text=True, timeout=120,
+                           check=True).stdout
+    assert [line.split()[2] for line in first] == [f"{run_id}-b"] * 6
+    assert again == ""
+    # a reader that closes the pipe (`| head -n 1`) ends quietly
+    head = subprocess.run(["bash", "-c", f"{' '.join(reader[:-1])} {run_id}-new | head -n 1"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert head.returncode == 0 and len(head.stdout.splitlines()) == 1
+    assert "Error" not in head.stderr and "Traceback" not in head.stderr, head.stderr
 
 
 def test_a_buyer_asking_to_pay_off_the_platform_is_alerted_through_the_real_pipeline(

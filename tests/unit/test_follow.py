@@ -62,8 +62,9 @@ def test_following_through_an_outage_says_once_that_it_began_and_once_that_it_en
     import orjson
 
     import streams.follow
+    from tests.component.test_store import alert as contract_alert
 
-    alert = {"alert_id": "a1", "severity": "high"}
+    alert = contract_alert("a1")
     message = SimpleNamespace(value=orjson.dumps(alert), topic="orderguard.alerts",
                               partition=0, offset=0)
 
@@ -71,8 +72,14 @@ def test_following_through_an_outage_says_once_that_it_began_and_once_that_it_en
         def __init__(self, **config):
             self.polls = 0
 
+        def partitions_for_topic(self, topic):
+            return {0}
+
         def subscribe(self, topics):
             pass
+
+        def assignment(self):
+            return {"tp"}
 
         def poll(self, timeout_ms):
             time.sleep(0.01)
@@ -91,3 +98,34 @@ def test_following_through_an_outage_says_once_that_it_began_and_once_that_it_en
     assert got == [alert]
     assert [r.getMessage() for r in caplog.records] == [
         "no Kafka broker answers at k:9092; still trying", "Kafka at k:9092 answers again"]
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    (b"{nope", "not JSON"),
+    (b"[1]", "an alert is a JSON object, not list"),
+    (b'{"alert_id": "a1"}', "alert lacks fields"),
+])
+def test_what_is_no_alert_is_skipped_with_a_warning(value, reason, caplog):
+    from types import SimpleNamespace
+
+    from streams.follow import _alert
+
+    message = SimpleNamespace(value=value, topic="orderguard.alerts", partition=2, offset=7)
+    with caplog.at_level("WARNING", logger="orderguard.follow"):
+        assert _alert(message) is None
+    assert caplog.records[0].getMessage().startswith("skipped orderguard.alerts[2]@7: not an alert")
+    assert reason in caplog.records[0].getMessage()
+
+
+@pytest.mark.parametrize("change", [{"buyer_ids": 5}, {"seller_id": ["x"]},
+                                    {"severity": ["high"]}, {"recommended_actions": "block"}])
+def test_an_alert_off_the_contract_is_skipped_not_a_crash(change):
+    from types import SimpleNamespace
+
+    import orjson
+
+    from streams.follow import _alert
+    from tests.component.test_store import alert as contract_alert
+    message = SimpleNamespace(value=orjson.dumps({**contract_alert("a1"), **change}),
+                              topic="orderguard.alerts", partition=0, offset=0)
+    assert _alert(message) is None
