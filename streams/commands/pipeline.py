@@ -76,11 +76,17 @@ def worker(web_port: int | None, loglevel: str) -> None:
 
 @click.command()
 @click.argument("events_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-def produce(events_file: str) -> None:
+@click.option("--progress/--no-progress", default=None,
+              help="Report progress on stderr (default: when stderr is a terminal).")
+def produce(events_file: str, progress: bool | None) -> None:
     """Publish canonical events (JSON Lines) to orderguard.events, keyed by order id.
 
-    Every line is checked first; a bad line stops the command before anything is sent.
-    The file may be gzip, bzip2 or xz compressed; - reads standard input.
+    Every line is checked first; a bad line, or an event over the topic's size limit,
+    stops the command before anything is sent. It ends once the broker has acknowledged
+    every event; if the broker stops answering for a minute, or refuses some, it says how
+    many were acknowledged (producing the same file again is safe: the pipeline drops an
+    event_id it has seen). The file may be gzip, bzip2 or xz compressed; - reads standard
+    input.
 
     \b
     Example:
@@ -95,8 +101,14 @@ def produce(events_file: str) -> None:
     check_clock(events, datetime.now(UTC))
     settings = kafka_settings()
     ensure_topics(settings.kafka, settings.partitions, settings.app_id)
-    count = send(settings.kafka, events)
-    click.echo(f"produced {count} events to orderguard.events", err=True)
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def report(sent: int, acknowledged: int) -> None:
+        click.echo(f"produce: {sent:,} of {len(events):,} sent, {acknowledged:,} "
+                   "acknowledged", err=True)
+
+    count = send(settings.kafka, events, progress=report if show else None)
+    click.echo(f"produced {count:,} events to orderguard.events", err=True)
 
 
 @click.command()

@@ -156,3 +156,45 @@ def test_a_worker_told_to_stop_while_kafka_is_down_exits_at_once(own_broker, tmp
     assert worker.proc is not None and worker.proc.returncode == 0, "\n".join(log[-40:])
     assert not [line for line in log if "Error while stopping child" in line
                 or "Exception in thread" in line], "\n".join(log[-40:])
+
+
+def test_produce_stops_and_says_how_far_it_got_when_kafka_goes_away(own_broker, monkeypatch):
+    import re
+
+    import streams.producer
+    from streams.kafka_admin import ensure_topics
+    from streams.producer import ProduceFailed, produce
+    from tests.factories import make_event
+
+    bootstrap, kafka = own_broker
+    ensure_topics(bootstrap, 3, "produce-outage")
+    monkeypatch.setattr(streams.producer, "STALL_S", 3.0)
+    events = [make_event(event_id=f"po-{n}", order=f"po-{n}") for n in range(60_000)]
+    seen: list[tuple[int, int]] = []
+
+    def down_at_first_report(sent: int, acknowledged: int) -> None:
+        seen.append((sent, acknowledged))
+        if len(seen) == 1:
+            kafka("down")  # 50,000 sent; the last 10,000 have no broker to go to
+
+    started = time.monotonic()
+    with pytest.raises(ProduceFailed) as failed:
+        produce(bootstrap, events, progress=down_at_first_report)
+    assert time.monotonic() - started < 120  # it waited forever in flush() before
+    said = re.fullmatch(r"Kafka at \S+ stopped answering: ([\d,]+) of 60,000 events sent were "
+                        r"acknowledged; producing the same events again is safe: the orders "
+                        r"stage drops an event_id it has seen", str(failed.value))
+    assert said, str(failed.value)
+    assert int(said.group(1).replace(",", "")) < 60_000
+    assert seen[0][0] == 50_000
+    kafka("up")  # for the fixture's own stop
+
+
+def test_an_event_over_the_topic_s_limit_stops_produce_before_anything_is_sent():
+    from streams.producer import MAX_EVENT_BYTES, ProduceFailed, produce
+    from tests.factories import make_event
+
+    events = [make_event(event_id="fine"), make_event(event_id="huge", note="x" * MAX_EVENT_BYTES)]
+    with pytest.raises(ProduceFailed, match=r"^event 2 \('huge'\) is [\d,]+ bytes; the topic "
+                       r"takes [\d,]+ at most: nothing was sent$"):
+        produce("localhost:1", events)  # refused before any connection is tried
