@@ -108,13 +108,21 @@ def parse_expiry(text: str | None, now: int) -> int | None:
         return None
     duration = durations.seconds(text)
     if duration is not None:
-        return now + duration
-    when = durations.instant(text)
-    if when is None:
-        raise InvalidEvent(
-            f"--expires must be a duration like 30d, 12h, 2w, a day (2027-01-31, from its "
-            f"start in UTC) or an RFC 3339 time, not {text!r}")
-    at = int(when.timestamp())
+        at = now + duration
+    else:
+        when = durations.instant(text)
+        if when is None:
+            raise InvalidEvent(
+                f"--expires must be a duration like 30d, 12h, 2w, a day (2027-01-31, from its "
+                f"start in UTC) or an RFC 3339 time, not {text!r}")
+        at = int(when.timestamp())
     if at <= now:
-        raise InvalidEvent(f"--expires {text} is in the past")
+        # an entry that has lapsed already would replace (and so lift) a live one
+        raise InvalidEvent(f"--expires {text} is not in the future")
+    if at - now > MAX_EXPIRY_S:
+        raise InvalidEvent(f"--expires {text} is more than 100 years away; leave --expires "
+                           "out for an entry that never lapses")
     return at
+
+
+MAX_EXPIRY_S = 100 * 365 * 86400

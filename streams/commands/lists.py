@@ -21,15 +21,37 @@ def block() -> None:
     """
 
 
+def _identifier(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A buyer or seller id as the lists key it: not blank, no ``|``, no control characters.
+
+    Entries are keyed ``kind|seller|buyer`` on the compacted topic, so a ``|`` in an id
+    would let two entries share a key and overwrite each other.
+    """
+    if value is None:
+        return None
+    if not value.strip() or value != value.strip():
+        raise click.BadParameter(f"{value!r}: an id is not blank and has no spaces around it")
+    if "|" in value or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise click.BadParameter(f"{value!r}: an id has no '|' and no control characters")
+    return value
+
+
 def _seller_option(f: Any) -> Any:
-    return click.option("--seller", default=None,
+    return click.option("--seller", default=None, callback=_identifier,
                         help="The seller it applies to (default: every seller).")(f)
 
 
+def _not_blank(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value.strip():
+        raise click.BadParameter("say why, in words a colleague understands")
+    return value.strip()
+
+
 @block.command("add")
-@click.argument("buyer")
+@click.argument("buyer", callback=_identifier)
 @_seller_option
-@click.option("--reason", required=True, help="Why, in words a colleague understands.")
+@click.option("--reason", required=True, callback=_not_blank,
+              help="Why, in words a colleague understands.")
 @click.option("--source", default=None, help="Who or what adds it (default: $USER).")
 @click.option("--expires", default=None,
               help="When it lapses: a duration such as 30d or 12h, a day (2027-01-31, UTC) or "
@@ -59,7 +81,7 @@ def block_add(buyer: str, seller: str | None, reason: str, source: str | None,
 
 
 @block.command("remove")
-@click.argument("buyer")
+@click.argument("buyer", callback=_identifier)
 @_seller_option
 @click.option("--allow", is_flag=True, help="Remove from the allow list instead.")
 def block_remove(buyer: str, seller: str | None, allow: bool) -> None:
@@ -117,4 +139,7 @@ def format_when(epoch_s: int | None) -> str:
     """An entry's time as RFC 3339 UTC, or ``never`` for no expiry (also the case file's)."""
     if epoch_s is None:
         return "never"
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch_s))
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch_s))
+    except (OverflowError, OSError, ValueError):  # an entry written by hand, far off
+        return f"{epoch_s} (epoch seconds)"

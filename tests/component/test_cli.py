@@ -184,6 +184,22 @@ def test_replay_names_text_that_is_not_utf8(runner, tmp_path):
         f"skipped {path}:1: not UTF-8 text (convert the file first, e.g. iconv -f GBK -t UTF-8)"]
 
 
+@pytest.mark.parametrize(("args", "said"), [
+    (["block", "add", "", "--reason", "x"], "an id is not blank"),
+    (["block", "add", " b-1", "--reason", "x"], "no spaces around it"),
+    (["block", "add", "1|b-1", "--seller", "s", "--reason", "x"], "has no '|'"),
+    (["block", "add", "b-1", "--seller", "s|1", "--reason", "x"], "has no '|'"),
+    (["block", "add", "b\x07", "--reason", "x"], "no control characters"),
+    (["block", "add", "b-1", "--reason", "  "], "say why"),
+    (["block", "remove", "a|b"], "has no '|'"),
+])
+def test_block_refuses_ids_that_would_share_a_key_before_any_kafka(runner, args, said):
+    # entries are keyed kind|seller|buyer: 'b-1' at 's|1' and '1|b-1' at 's' were one key
+    result = runner.invoke(main, args, env={"ORDERGUARD_KAFKA": "localhost:1"})
+    assert result.exit_code == 2
+    assert said in result.stderr and "no Kafka broker" not in result.stderr
+
+
 @pytest.mark.parametrize("args", [
     ["simulate", "--days", "0"], ["simulate", "--buyers", "-1"], ["evaluate", "--buyers", "0"],
     ["evaluate", "--days", "0"], ["demo", "--buyers", "0"], ["worker", "--web-port", "0"],

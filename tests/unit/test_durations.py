@@ -15,7 +15,7 @@ def test_durations(text, expected):
     assert durations.seconds(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "d", "30", "30x", "-3d", "1.5h", "2026-10-01"])
+@pytest.mark.parametrize("text", ["", "d", "30", "30x", "-3d", "1.5h", "2026-10-01", "²d", "３d"])
 def test_what_is_no_duration(text):
     assert durations.seconds(text) is None
 

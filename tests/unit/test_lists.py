@@ -75,7 +75,15 @@ def test_expiry_accepts_durations_days_and_timestamps(text, expected):
 
 
 @pytest.mark.parametrize("text", ["soon", "30x", "2020-01-01T00:00:00Z", "2020-01-01",
-                                  "2099-02-30"])
-def test_expiry_refuses_nonsense_and_the_past(text):
+                                  "2099-02-30", "²d",
+                                  # a lapsed entry would replace, and so lift, a live one
+                                  "0d", "0h",
+                                  # too far to show as a date (it broke `block list`)
+                                  "1000000000000d", "99999999999999w", "36501d"])
+def test_expiry_refuses_nonsense_the_past_and_the_far_future(text):
     with pytest.raises(InvalidEvent, match="--expires"):
         parse_expiry(text, NOW)
+
+
+def test_the_longest_expiry_is_a_hundred_years():
+    assert parse_expiry("36500d", NOW) == NOW + 36500 * 86400
