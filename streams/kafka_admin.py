@@ -31,13 +31,32 @@ def broker_answers(bootstrap: str, timeout_s: float = 2.0) -> bool:
     A quick check before a client that would wait about 30 s for a broker that is not there.
     """
     for address in bootstrap.split(","):
-        host, _, port = address.strip().rpartition(":")
         try:
-            with socket.create_connection((host or "localhost", int(port)), timeout=timeout_s):
+            with socket.create_connection(host_port(address), timeout=timeout_s):
                 return True
         except (OSError, ValueError):
             continue
     return False
+
+
+def host_port(address: str, default_port: int = 9092) -> tuple[str, int]:
+    """``host:port`` as Kafka's clients read it, as a (host, port) pair.
+
+    ``localhost`` alone is port 9092; an IPv6 address is ``[::1]:9092`` (or bare, with no
+    port).
+
+    Raises:
+        ValueError: a port that is no number.
+
+    """
+    address = address.strip()
+    if address.startswith("["):  # [::1]:9092
+        host, _, rest = address[1:].partition("]")
+        return host, int(rest.removeprefix(":") or default_port)
+    if address.count(":") == 1:
+        host, _, port = address.partition(":")
+        return host or "localhost", int(port)
+    return address or "localhost", default_port  # no port, or a bare IPv6 address
 
 
 def wait_for_broker(

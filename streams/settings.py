@@ -114,7 +114,7 @@ class Settings:
                 "/sql endpoint is not open to the network"
             )
         return cls(
-            kafka=env.get("ORDERGUARD_KAFKA", "localhost:9092"),
+            kafka=env.get("ORDERGUARD_KAFKA", "").strip() or "localhost:9092",
             duckdb=Path(env.get("ORDERGUARD_DUCKDB") or "orderguard.duckdb"),
             app_id=env.get("ORDERGUARD_APP_ID", "orderguard"),
             web_host=web_host,

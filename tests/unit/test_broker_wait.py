@@ -52,3 +52,24 @@ def test_without_a_limit_the_wait_lasts_until_a_broker_answers(monkeypatch):
     wait_for_broker("kafka:9092", None, said.append, clock=clock, sleep=clock.sleep)
     assert clock.now == 200.0
     assert len(said) == 7  # at 0, 15, ... 90 s
+
+
+@pytest.mark.parametrize(("address", "expected"), [
+    ("localhost:9092", ("localhost", 9092)), ("localhost", ("localhost", 9092)),
+    (" kafka-1:19092 ", ("kafka-1", 19092)), (":9093", ("localhost", 9093)),
+    ("[::1]:9094", ("::1", 9094)), ("[::1]", ("::1", 9092)), ("::1", ("::1", 9092)),
+])
+def test_addresses_are_read_as_kafka_s_clients_read_them(address, expected):
+    from streams.kafka_admin import host_port
+
+    assert host_port(address) == expected
+
+
+def test_a_broker_on_ipv6_or_without_a_port_is_found():
+    from streams.kafka_admin import broker_answers
+
+    with socket.create_server(("::1", 0), family=socket.AF_INET6) as server:
+        port = server.getsockname()[1]
+        assert broker_answers(f"[::1]:{port}")
+        assert broker_answers(f"localhost:1,[::1]:{port}")  # any of them
+    assert not broker_answers("localhost:1")
