@@ -119,6 +119,17 @@ def broker_unavailable(bootstrap: str, exc: BaseException | str) -> BrokerUnavai
     if refused and not isinstance(exc, str):
         return _refused(bootstrap, KafkaSecurity.from_env(), refused)
     why = exc if isinstance(exc, str) else type(exc).__name__
+    if not isinstance(exc, str) and broker_answers(bootstrap):
+        # something listens, but no Kafka answered the client as it connected
+        security = KafkaSecurity.from_env()
+        hint = ("if the cluster wants TLS or a SASL user, set "
+                "ORDERGUARD_KAFKA_SECURITY_PROTOCOL (and its companions)"
+                if security.protocol == "PLAINTEXT" else
+                f"is {security.protocol} what this listener speaks? "
+                "(ORDERGUARD_KAFKA_SECURITY_PROTOCOL)")
+        return BrokerUnavailable(
+            f"something accepts connections at {bootstrap}, but no Kafka broker answered a "
+            f"{security.protocol} client there ({why}); {hint}")
     return BrokerUnavailable(
         f"no Kafka broker answers at {bootstrap} ({why}); start one with "
         "`make kafka-up`, or set ORDERGUARD_KAFKA"

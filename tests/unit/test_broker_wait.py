@@ -73,3 +73,22 @@ def test_a_broker_on_ipv6_or_without_a_port_is_found():
         assert broker_answers(f"[::1]:{port}")
         assert broker_answers(f"localhost:1,[::1]:{port}")  # any of them
     assert not broker_answers("localhost:1")
+
+
+def test_a_listener_that_is_no_plaintext_broker_is_named_as_such(monkeypatch):
+    from kafka.errors import KafkaTimeoutError
+
+    from streams.kafka_admin import broker_unavailable
+
+    for name in ("ORDERGUARD_KAFKA_SECURITY_PROTOCOL", "ORDERGUARD_KAFKA_USERNAME",
+                 "ORDERGUARD_KAFKA_PASSWORD", "ORDERGUARD_KAFKA_CA_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    with socket.create_server(("127.0.0.1", 0)) as server:  # accepts, speaks no Kafka
+        address = f"127.0.0.1:{server.getsockname()[1]}"
+        said = str(broker_unavailable(address, KafkaTimeoutError("Unable to bootstrap")))
+    assert said == (f"something accepts connections at {address}, but no Kafka broker "
+                    "answered a PLAINTEXT client there (KafkaTimeoutError); if the cluster "
+                    "wants TLS or a SASL user, set ORDERGUARD_KAFKA_SECURITY_PROTOCOL (and its "
+                    "companions)")
+    assert "start one with `make kafka-up`" in str(
+        broker_unavailable("127.0.0.1:1", KafkaTimeoutError("Unable to bootstrap")))
