@@ -235,6 +235,10 @@ def lag(watch: float | None, fmt: str) -> None:
 
     settings = kafka_settings()
     rows = stage_lags(settings.kafka, settings.app_id)
+    if not any(lag.committed for _, _, lag in rows):
+        click.echo(f"lag: no stage of app id {settings.app_id!r} has committed anything on "
+                   "this cluster: no worker of it has run yet, or ORDERGUARD_APP_ID names "
+                   "another app", err=True)
     if watch is None:
         click.echo(_lag_json(rows) if fmt == "json" else _lag_table(rows))
         return

@@ -15,10 +15,12 @@ from tests.integration.conftest import sql, wait_for
 from tests.integration.helpers import nonpayer, post
 
 
-def lag(env: dict[str, str]) -> dict[str, dict]:
+def lag(env: dict[str, str], said: list[str] | None = None) -> dict[str, dict]:
     out = subprocess.run([sys.executable, "-m", "streams.cli", "lag", "--format", "json"],
                          env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
+    if said is not None:
+        said += out.stderr.splitlines()
     return {row["stage"]: row for row in orjson.loads(out.stdout)}
 
 
@@ -42,7 +44,11 @@ def test_a_worker_that_caught_up_is_behind_on_no_stage(worker, run_id):
 
 def test_an_app_that_never_ran_has_every_stored_event_ahead_of_it(broker, worker):
     env = {**worker.env, "ORDERGUARD_APP_ID": f"never-{uuid.uuid4().hex[:8]}"}
-    rows = lag(env)
+    said: list[str] = []
+    rows = lag(env, said)
+    assert said == [f"lag: no stage of app id {env['ORDERGUARD_APP_ID']!r} has committed "
+                    "anything on this cluster: no worker of it has run yet, or "
+                    "ORDERGUARD_APP_ID names another app"]  # a mistyped app id, most likely
     consumer = KafkaConsumer(bootstrap_servers=broker)
     try:
         parts = [TopicPartition(topics.EVENTS, p)
