@@ -428,11 +428,13 @@ def test_kafka_pythons_own_bootstrap_failure_is_one_line_too(runner, monkeypatch
     monkeypatch.setattr(streams.kafka_admin, "broker_answers", lambda bootstrap: True)
     monkeypatch.setattr(streams.lag, "BOOTSTRAP_TIMEOUT_MS", 300)
     monkeypatch.setenv("ORDERGUARD_KAFKA", "127.0.0.1:9")
+    monkeypatch.delenv("ORDERGUARD_KAFKA_SECURITY_PROTOCOL", raising=False)
     result = runner.invoke(main, ["lag"])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        "Error: no Kafka broker answers at 127.0.0.1:9 (KafkaTimeoutError); start one with "
-        "`make kafka-up`, or set ORDERGUARD_KAFKA"
+        "Error: something accepts connections at 127.0.0.1:9, but no Kafka broker answered a "
+        "PLAINTEXT client there (KafkaTimeoutError); if the cluster wants TLS or a SASL user, "
+        "set ORDERGUARD_KAFKA_SECURITY_PROTOCOL (and its companions)"
     ]
 
 
