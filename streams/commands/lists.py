@@ -132,6 +132,10 @@ def block_list(show_all: bool, fmt: str) -> None:
     columns = ["kind", "buyer_id", "seller_id", "reason", "source", "added_at", "expires_at"]
     rows = [tuple(format_when(v) if c.endswith("_at") else v
                   for c, v in entry.to_dict().items()) for entry in entries]
+    if show_all:  # which of them the workers still apply
+        columns.append("state")
+        rows = [(*row, "active" if entry.active(now) else "expired")
+                for row, entry in zip(rows, entries, strict=True)]
     click.echo(format_table(QueryResult(columns, rows)))
 
 

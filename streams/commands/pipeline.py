@@ -156,6 +156,8 @@ def alerts(follow: bool, group: str | None, idle_timeout: float | None,
         # the reader closed the pipe (`| head`): it has what it wanted; the alert that
         # could not be written is not counted as read
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except KeyboardInterrupt:  # how a --follow ends: what was printed is committed
+        return
     except OSError as exc:  # a full disk, say: those alerts are not counted as read
         raise CliError(f"cannot write the alerts: {exc.strerror or exc}") from None
 

@@ -131,3 +131,33 @@ def test_a_buyers_case_file_shows_their_entries_as_the_workers_see_them(
     lists = orjson.loads(as_json.stdout)["lists"]
     assert [(e["kind"], e["seller_id"], e["reason"], e["applies"]) for e in lists] == [
         ("allow", "s9", "wholesale", "expired"), ("deny", "*", "9 unpaid orders", "yes")]
+
+
+def test_block_list_all_says_which_entries_have_lapsed(broker):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from streams.lists_topic import publish_entry, remove_entry
+
+    now, tag = int(time.time()), uuid.uuid4().hex[:8]
+    lapsed = ListEntry("deny", f"{tag}-old", "*", "once", "test", now - 86400, now - 60)
+    live = ListEntry("deny", f"{tag}-new", "*", "now", "test", now, now + 86400)
+    for entry in (lapsed, live):
+        publish_entry(broker, entry)
+    try:
+        env = {**os.environ, "ORDERGUARD_KAFKA": broker}
+        shown = subprocess.run([sys.executable, "-m", "streams.cli", "block", "list", "--all"],
+                               env=env, capture_output=True, text=True, timeout=120,
+                               check=True).stdout.splitlines()
+        assert shown[0].split()[-1] == "state"
+        state = {line.split()[1]: line.split()[-1] for line in shown if tag in line}
+        assert state == {lapsed.buyer_id: "expired", live.buyer_id: "active"}
+        plain = subprocess.run([sys.executable, "-m", "streams.cli", "block", "list"], env=env,
+                               capture_output=True, text=True, timeout=120, check=True).stdout
+        assert live.buyer_id in plain and lapsed.buyer_id not in plain
+        assert "state" not in plain.splitlines()[0]
+    finally:
+        for entry in (lapsed, live):
+            remove_entry(broker, entry.key)
