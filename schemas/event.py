@@ -67,7 +67,7 @@ def parse_ts(value: Any, field: str = "occurred_at") -> datetime:
 
     Raises:
         InvalidEvent: when the value is not a timestamp with a UTC offset, or is before
-            1970 or from 3000 on.
+            1970 or from 2106 on.
 
     """
     if not isinstance(value, str):

@@ -59,13 +59,13 @@ def follow_alerts(
     watch = _OutageWatch(bootstrap)
     read = _ReadOffsets(consumer) if grouped else None
     try:
-        if not consumer.partitions_for_topic(ALERTS):
+        partitions = consumer.partitions_for_topic(ALERTS) or set()
+        if not partitions:
             log.warning("%s does not exist yet: no worker has run on this cluster%s", ALERTS,
                         "" if to_end else "; waiting for it")
             if to_end:
                 return
         if from_now:
-            partitions = consumer.partitions_for_topic(ALERTS) or set()
             assigned = [TopicPartition(ALERTS, p) for p in sorted(partitions)]
             consumer.assign(assigned)
             consumer.seek_to_end(*assigned)

@@ -284,7 +284,7 @@ def test_sql_cli_reads_while_the_worker_runs_and_refuses_writes(worker, run_id):
         ("SELECT * FROM read_text('/etc/hostname')", 400, "file system operations are disabled"),
         ("SELEC 1", 400, "cannot parse query"),
     ]:
-        answer = _post_sql(worker.url, query)
+        answer = post(worker.url, {"sql": query}, path="/sql")
         assert answer[0] == status and said in answer[1]["error"], answer
     assert stored(worker, run_id)[0] == 4
     # a result the worker would build whole beside its stages is refused past the cap
@@ -313,19 +313,6 @@ def test_sql_on_another_store_reads_that_file_not_the_running_worker_s(worker, r
             env={**worker.env, "ORDERGUARD_DUCKDB": str(path)}, capture_output=True,
             text=True, check=True).stdout
         assert orjson.loads(out) == {"n": expected}, path
-
-
-def _post_sql(url: str, query: str) -> tuple[int, dict]:
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(f"{url}/sql", data=orjson.dumps({"sql": query}),
-                                     headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, orjson.loads(answer.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, orjson.loads(exc.read())
 
 
 def test_alerts_follow_prints_alerts_as_json_lines(broker, worker, run_id):
