@@ -14,7 +14,7 @@ from schemas.event import kafka_key
 from streams import topics
 from streams.errors import OrderguardError
 from streams.kafka_admin import broker_answers
-from streams.kafka_codec import JsonValue, TextKey
+from streams.kafka_codec import TextKey
 from streams.kafka_security import client_options
 
 # what a record may be: the topics take MAX_MESSAGE_BYTES; the key, headers and the record's
@@ -57,46 +57,60 @@ def produce(
             how many were acknowledged.
 
     """
-    events = list(events)
+    records = []  # each event encoded once: measured here, sent as these bytes
     for n, event in enumerate(events, 1):
-        size = len(orjson.dumps(event))
-        if size > MAX_EVENT_BYTES:
-            raise ProduceFailed(f"event {n} ({event.get('event_id')!r}) is {size:,} bytes; the "
-                                f"topic takes {MAX_EVENT_BYTES:,} at most: nothing was sent")
+        value = orjson.dumps(event)
+        if len(value) > MAX_EVENT_BYTES:
+            raise ProduceFailed(f"event {n} ({event.get('event_id')!r}) is {len(value):,} "
+                                f"bytes; the topic takes {MAX_EVENT_BYTES:,} at most: nothing "
+                                "was sent")
+        records.append((kafka_key(event), value))
     producer = KafkaProducer(
         bootstrap_servers=bootstrap, acks="all", linger_ms=5, client_id="orderguard-produce",
-        key_serializer=TextKey(), value_serializer=JsonValue(),
-        max_request_size=topics.MAX_MESSAGE_BYTES, **client_options(),
+        key_serializer=TextKey(), max_request_size=topics.MAX_MESSAGE_BYTES, **client_options(),
     )
     acks = _Acks()
     sent = 0
     try:
-        for event in events:
-            try:
-                future = producer.send(topic, key=kafka_key(event), value=event,
-                                       headers=[("content-type", b"application/json")])
-            except KafkaTimeoutError:  # the send buffer stayed full: nothing is acknowledged
-                _wait(producer, acks, sent, bootstrap)
-                raise  # _wait raises first when the broker is gone; this is a safety net
+        for key, value in records:
+            future = _send(producer, topic, key, value, acks, sent, bootstrap)
             future.add_callback(acks.ok).add_errback(acks.failed)
             sent += 1
             if progress is not None and sent % 50_000 == 0:
                 progress(sent, acks.count)
         _wait(producer, acks, sent, bootstrap)
     except KeyboardInterrupt:
-        raise ProduceFailed(f"interrupted: {acks.count:,} of {len(events):,} events were "
+        raise ProduceFailed(f"interrupted: {acks.count:,} of {len(records):,} events were "
                             f"acknowledged; {AGAIN}") from None
     except KafkaTimeoutError as exc:
         raise ProduceFailed(f"Kafka did not take the events ({exc}): {acks.count:,} of "
-                            f"{len(events):,} were acknowledged; {AGAIN}") from None
+                            f"{len(records):,} were acknowledged; {AGAIN}") from None
     finally:
         _close(producer)
     if acks.errors:
-        raise ProduceFailed(f"{acks.errors:,} of {len(events):,} events were not acknowledged "
+        raise ProduceFailed(f"{acks.errors:,} of {len(records):,} events were not acknowledged "
                             f"({acks.first_error}); {acks.count:,} were; {AGAIN}")
     if progress is not None:
         progress(sent, acks.count)
     return acks.count
+
+
+def _send(producer: KafkaProducer, topic: str, key: str, value: bytes, acks: _Acks,
+          sent: int, bootstrap: str) -> Any:
+    """Send one record; if the send buffer stays full, wait for the answers and try again.
+
+    kafka-python raises KafkaTimeoutError from ``send`` after ``max_block_ms`` without
+    buffer room (a slow broker), the record not taken: waiting for the ``sent`` records'
+    answers (:func:`_wait`, which raises when no broker answers) makes room for it.
+    """
+    try:
+        return producer.send(topic, key=key, value=value, headers=HEADERS)
+    except KafkaTimeoutError:
+        _wait(producer, acks, sent, bootstrap)
+    return producer.send(topic, key=key, value=value, headers=HEADERS)
+
+
+HEADERS = [("content-type", b"application/json")]
 
 
 def _close(producer: KafkaProducer) -> None:
