@@ -9,7 +9,7 @@
 //! `to_py` and `from_py` convert to and from the dict the Python core keeps, for the
 //! stages' tables and the differential tests.
 
-use indexmap::IndexMap;
+use crate::collections::IndexMap;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -148,19 +148,23 @@ impl BuyerState {
                 "k" => s.k = Some(value.extract()?),
                 "i" => s.i = Some(value.extract()?),
                 "e" => {
-                    let mut m = IndexMap::new();
+                    let mut m = IndexMap::default();
                     for (seller, entries) in value.downcast::<PyDict>()?.iter() {
                         let mut v = Vec::new();
                         for x in entries.try_iter()? {
-                            let (t, col, id): (i64, i64, String) = x?.extract()?;
-                            v.push(Evidence { t, col, id });
+                            let x = x?;
+                            v.push(Evidence {
+                                t: x.get_item(0)?.extract()?,
+                                col: x.get_item(1)?.extract()?,
+                                id: x.get_item(2)?.extract()?,
+                            });
                         }
                         m.insert(seller.extract()?, v);
                     }
                     s.e = Some(m);
                 }
                 "o" => {
-                    let mut m = IndexMap::new();
+                    let mut m = IndexMap::default();
                     for (order_id, entry) in value.downcast::<PyDict>()?.iter() {
                         let l = entry.downcast::<PyList>()?;
                         let amount = l.get_item(3)?;
@@ -190,7 +194,7 @@ impl BuyerState {
                     s.o = Some(m);
                 }
                 "z" => {
-                    let mut m = IndexMap::new();
+                    let mut m = IndexMap::default();
                     for (k, v) in value.downcast::<PyDict>()?.iter() {
                         m.insert(k.extract()?, v.extract()?);
                     }
@@ -221,7 +225,7 @@ fn rows_to_py<'py>(py: Python<'py>, rows: &IndexMap<String, Vec<i64>>) -> PyResu
 }
 
 fn rows_from_py(value: &Bound<'_, PyAny>) -> PyResult<IndexMap<String, Vec<i64>>> {
-    let mut m = IndexMap::new();
+    let mut m = IndexMap::default();
     for (k, v) in value.downcast::<PyDict>()?.iter() {
         m.insert(k.extract()?, v.extract()?);
     }
@@ -241,7 +245,7 @@ fn fired_to_py<'py>(py: Python<'py>, f: &IndexMap<String, Vec<(i64, i64)>>) -> P
 }
 
 fn fired_from_py(value: &Bound<'_, PyAny>) -> PyResult<IndexMap<String, Vec<(i64, i64)>>> {
-    let mut m = IndexMap::new();
+    let mut m = IndexMap::default();
     for (k, v) in value.downcast::<PyDict>()?.iter() {
         let mut entries = Vec::new();
         for x in v.try_iter()? {

@@ -6,6 +6,7 @@
 //! specification; differential tests hold the two together.
 
 pub mod alert;
+pub mod collections;
 pub mod buyer_state;
 pub mod event;
 pub mod eventids;
@@ -56,5 +57,11 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     hooks_orderrules::register(m)?;
     hooks_orders::register(m)?;
     hooks_linking::register(m)?;
+    pyapi::register(m)?;
     Ok(())
 }
+
+// States are many small maps, strings and vectors: mimalloc allocates and frees them in
+// about half the time of glibc's malloc (measured on the replay benchmark).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
