@@ -51,18 +51,27 @@ def replay(events_file: str, rules_file: str | None, lists_file: str | None,
         orderguard replay day.jsonl --lists lists.jsonl > alerts.jsonl
     """
     from streams.backtest import detection
-    from streams.jsonl import read_events, read_lists
+    from streams.engine import replay_engine
+    from streams.jsonl import read_decoded, read_events, read_lists
 
     settings = load_settings()
     lists = read_lists(lists_file) if lists_file else None
-    engine = detection(Path(rules_file) if rules_file else settings.rules, lists)
+    rules = Path(rules_file) if rules_file else settings.rules
+    native = replay_engine(rules, lists)
+    if native is not None:  # the native core reads each line itself
+        core = "native"
+        batches = read_decoded(events_file, native.feed_line, on_error="skip")
+    else:
+        core = CORE
+        engine = detection(rules, lists)
+        batches = (engine.feed(event) for event in read_events(events_file, on_error="skip"))
     out = sys.stdout.buffer
     show = sys.stderr.isatty() if progress is None else progress
     started, count, alerts = time.perf_counter(), 0, 0
     gc.disable()  # the states hold no reference cycles; collection only costs time here
     try:
-        for event in read_events(events_file, on_error="skip"):
-            for alert in engine.feed(event):
+        for raised in batches:
+            for alert in raised:
                 out.write(orjson.dumps(alert) + b"\n")
                 alerts += 1
             count += 1
@@ -75,9 +84,10 @@ def replay(events_file: str, rules_file: str | None, lists_file: str | None,
         elapsed = time.perf_counter() - started
         rate = count / elapsed if elapsed else 0.0
         click.echo(f"replay: {count:,} events, {alerts:,} alerts in {elapsed:.1f}s "
-                   f"({rate:,.0f} events/s, core: {CORE})", err=True)
-    if engine.suppressed:
-        click.echo(f"replay: {len(engine.suppressed)} alerts suppressed by allow-list entries "
+                   f"({rate:,.0f} events/s, core: {core})", err=True)
+    suppressed = native.suppressed if native is not None else engine.suppressed
+    if suppressed:
+        click.echo(f"replay: {len(suppressed)} alerts suppressed by allow-list entries "
                    "(not printed)", err=True)
 
 
