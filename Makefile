@@ -22,13 +22,19 @@ $(STAMP): pyproject.toml
 	ORDERGUARD_PURE=1 $(BIN)/python -m pip install -q -e ".[dev]"
 	@rm -f $(VENV)/.installed-* && touch $@
 
-native: $(NATIVE)  ## compile the detection core with mypyc (demo, test and bench do it first)
+native: $(NATIVE)  ## compile the detection core: mypyc, and the Rust engine (demo, test and bench do it first)
 
-$(NATIVE): $(STAMP) setup.py streams/native.py $(wildcard streams/core/*.py)
+ENGINE_SOURCES := engine/Cargo.toml engine/Cargo.lock $(wildcard engine/src/*.rs engine/src/*/*.rs)
+
+$(NATIVE): $(STAMP) setup.py streams/native.py $(wildcard streams/core/*.py) $(ENGINE_SOURCES)
 	@echo "compiling streams/core with mypyc (about a minute; ORDERGUARD_PURE=1 runs the sources)"
 	$(BIN)/python setup.py -q build_ext --inplace || { echo "make native: compiling failed;" \
 	  "it needs a C compiler and Python's headers (Debian: gcc python3-dev)." \
 	  "ORDERGUARD_PURE=1 make $(MAKECMDGOALS) runs the source instead." >&2; exit 1; }
+	@echo "building the native engine (engine/, Rust; a minute or two the first time)"
+	tools/build-engine.sh $(BIN)/python || { echo "make native: building the engine failed;" \
+	  "it needs Rust's cargo (https://rustup.rs)." \
+	  "ORDERGUARD_PURE=1 make $(MAKECMDGOALS) runs the Python core instead." >&2; exit 1; }
 	$(BIN)/python -c "import sys; from streams.native import main; sys.exit(main())"
 	@touch $@
 
@@ -57,4 +63,5 @@ kafka-down:  ## stop the local Kafka started by kafka-up
 clean:  ## remove the venv, the local broker's data and demo files
 	-tools/kafka/kafka.sh down
 	rm -rf $(VENV) .kafka demo .orderguard *.duckdb build streams/core/compiled.sha256
-	rm -f streams/core/*.so
+	rm -f streams/core/*.so streams/_engine*.so
+	rm -rf engine/target

@@ -97,12 +97,23 @@ def select_core() -> str:
 
 
 def main() -> int:
-    """Print which core runs; 1 unless it is compiled (``make native`` checks its build)."""
-    import streams  # selects the core, warning if the compiled one is stale
+    """Print which cores run; 1 unless both are built (``make native`` checks its build).
 
+    The mypyc-compiled core runs the stages of a worker; the Rust engine
+    (``streams._engine``, ``tools/build-engine.sh``) runs ``orderguard replay``.
+    """
+    import streams  # selects the core, warning if the compiled one is stale
+    from streams.engine import native
+
+    engine = native()
     print(f"core: {streams.CORE}")
-    if streams.CORE == "compiled":
+    print(f"engine: {'native (streams._engine)' if engine is not None else 'not built'}")
+    if streams.CORE == "compiled" and engine is not None:
         return 0
-    print("The core is not compiled: `make native` compiles it (a C compiler and Python's "
-          "headers are needed); ORDERGUARD_PURE=1 runs the source instead.", file=sys.stderr)
+    if streams.CORE != "compiled":
+        print("The core is not compiled: `make native` compiles it (a C compiler and Python's "
+              "headers are needed); ORDERGUARD_PURE=1 runs the source instead.", file=sys.stderr)
+    if engine is None:
+        print("The engine is not built: `make native` builds it (Rust's cargo is needed); "
+              "ORDERGUARD_PURE=1 runs the Python core instead.", file=sys.stderr)
     return 1

@@ -10,5 +10,7 @@ if ! command -v cargo >/dev/null; then
 fi
 suffix=$("$python" -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
 cargo build --release --quiet --manifest-path engine/Cargo.toml
-cp engine/target/release/lib_engine.so "streams/_engine$suffix"
+# a new file renamed into place: a process that has the old one loaded keeps it intact
+cp engine/target/release/lib_engine.so "streams/.engine$suffix.tmp"
+mv -f "streams/.engine$suffix.tmp" "streams/_engine$suffix"
 echo "build-engine: streams/_engine$suffix"

@@ -5,9 +5,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
 use crate::buyer_state::BuyerState;
-use crate::linking::LinkedAccounts;
+use crate::buyers;
+use crate::linking::{self, rules::LinkingRules, state::{IdentityState, Record}, LinkedAccounts};
 use crate::lists::ListBook;
-use crate::pyconv::{alerts_to_py, event_from_py};
+use crate::orders::{self, OrderState};
+use crate::pyconv::{alerts_to_py, event_from_py, event_to_py, from_map, to_value};
 use crate::replay::Replay;
 use crate::rules::RuleSet;
 use crate::validate::quick_event;
@@ -85,6 +87,112 @@ impl Engine {
     }
 }
 
+/// A rule set converted once for the step functions (`Rules(python_rule_set)`).
+#[pyclass(module = "_engine", frozen)]
+pub struct Rules(RuleSet);
+
+#[pymethods]
+impl Rules {
+    #[new]
+    fn new(rules: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Rules(RuleSet::from_py(rules)?))
+    }
+}
+
+/// Allow and deny lists converted once (`Lists(python_list_book)`); convert again after a
+/// change.
+#[pyclass(module = "_engine", frozen)]
+pub struct Lists(ListBook);
+
+#[pymethods]
+impl Lists {
+    #[new]
+    fn new(book: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Lists(ListBook::from_py(book)?))
+    }
+}
+
+/// The linked-accounts rule converted once (`Linking(python_linking_rules)`).
+#[pyclass(module = "_engine", frozen)]
+pub struct Linking(LinkingRules);
+
+#[pymethods]
+impl Linking {
+    #[new]
+    fn new(rules: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Linking(LinkingRules::from_py(rules)?))
+    }
+}
+
+/// `streams.core.orders.step_order`, over the dicts the orders stage's table keeps:
+/// `(state, forwarded events)`. The state is a new dict, not the one given.
+#[pyfunction]
+#[pyo3(signature = (state, event))]
+fn step_order<'py>(py: Python<'py>, state: Option<&Bound<'py, PyDict>>, event: &Bound<'py, PyDict>) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyList>)> {
+    let mut s = match state {
+        Some(d) => OrderState::from_py(d)?,
+        None => OrderState::new(),
+    };
+    let forward = orders::step_order(&mut s, event_from_py(event)?);
+    let out = PyList::empty(py);
+    for e in &forward {
+        out.append(event_to_py(py, e)?)?;
+    }
+    Ok((s.to_py(py)?, out))
+}
+
+/// `streams.core.buyers.step_buyer`, over the dicts the buyers stage's table keeps:
+/// `(state, alerts)`. The state is a new dict, not the one given.
+#[pyfunction]
+#[pyo3(signature = (state, event, rules, lists=None))]
+fn step_buyer<'py>(py: Python<'py>, state: Option<&Bound<'py, PyDict>>, event: &Bound<'py, PyDict>, rules: &Rules, lists: Option<&Lists>) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyList>)> {
+    let mut s = match state {
+        Some(d) => BuyerState::from_py(d)?,
+        None => BuyerState::new(),
+    };
+    let alerts = buyers::step_buyer(&mut s, &event_from_py(event)?, &rules.0, lists.map(|l| &l.0));
+    Ok((s.to_py(py)?, alerts_to_py(py, &alerts)?))
+}
+
+/// `streams.core.linking.step_identity` over an identity's state dict and the message the
+/// buyers stage sent (`link_message`): `(state, alerts)`.
+#[pyfunction]
+fn step_identity<'py>(py: Python<'py>, state: Option<&Bound<'py, PyDict>>, key: &str, message: &Bound<'py, PyDict>, rules: &Linking) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyList>)> {
+    let state = state.map(IdentityState::from_py).transpose()?;
+    let event = event_from_py(message)?;
+    let record = match message.get_item("record")? {
+        Some(r) => Record::from_value(&to_value(&r)?),
+        None => None,
+    };
+    let (state, alerts) = linking::step_identity(state, key, &event, record.as_ref(), &rules.0);
+    Ok((state.to_py(py)?, alerts_to_py(py, &alerts)?))
+}
+
+/// `streams.core.linking_keys.buyer_identity_keys`, or `None` when the buyer's keys stay
+/// as they were (the Python function then returns the very list it was given).
+#[pyfunction]
+fn buyer_identity_keys(buyer_keys: Vec<String>, event: &Bound<'_, PyDict>) -> PyResult<Option<Vec<String>>> {
+    let found = linking::keys::identity_keys(&event_from_py(event)?);
+    Ok(linking::keys::buyer_identity_keys(&buyer_keys, &found))
+}
+
+/// `streams.core.linking_state.record_for_new_keys`.
+#[pyfunction]
+fn record_for_new_keys<'py>(py: Python<'py>, old: Vec<String>, keys: Vec<String>, windows: &Bound<'py, PyDict>) -> PyResult<Option<Bound<'py, PyDict>>> {
+    linking::state::record_for_new_keys(&old, &keys, &BuyerState::from_py(windows)?).map(|r| r.to_py(py)).transpose()
+}
+
+/// `streams.core.linking_keys.link_message`.
+#[pyfunction]
+#[pyo3(signature = (record, event, key))]
+fn link_message<'py>(py: Python<'py>, record: Option<&Bound<'py, PyAny>>, event: &Bound<'py, PyDict>, key: &str) -> PyResult<Bound<'py, PyDict>> {
+    let record = match record {
+        Some(r) if !r.is_none() => Record::from_value(&to_value(r)?),
+        _ => None,
+    };
+    from_map(py, &linking::keys::link_message(record.as_ref(), &event_from_py(event)?, key))
+}
+
 /// A buyer state round trip (dict -> native -> dict), for the tests of the conversion.
 #[pyfunction]
 pub fn buyer_state_roundtrip<'py>(py: Python<'py>, state: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
@@ -93,6 +201,15 @@ pub fn buyer_state_roundtrip<'py>(py: Python<'py>, state: &Bound<'py, PyDict>) -
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Engine>()?;
+    m.add_class::<Rules>()?;
+    m.add_class::<Lists>()?;
+    m.add_class::<Linking>()?;
+    m.add_function(wrap_pyfunction!(step_order, m)?)?;
+    m.add_function(wrap_pyfunction!(step_buyer, m)?)?;
+    m.add_function(wrap_pyfunction!(step_identity, m)?)?;
+    m.add_function(wrap_pyfunction!(buyer_identity_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(record_for_new_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(link_message, m)?)?;
     m.add_function(wrap_pyfunction!(buyer_state_roundtrip, m)?)?;
     Ok(())
 }

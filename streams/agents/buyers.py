@@ -9,7 +9,7 @@ import orjson
 from streams.agents.identities import route_to_identities
 from streams.agents.sweeping import sweep_by_key
 from streams.agents.wiring import Wiring
-from streams.core.buyers import MESSAGE, step_buyer
+from streams.core.buyers import MESSAGE
 from streams.core.sweep import Sweeper
 
 
@@ -26,7 +26,7 @@ def register(w: Wiring) -> None:
             async with w.guarded(ev, "buyers"):
                 event = orjson.loads(ev.value)
                 buyer = event["buyer_id"]
-                new_state, alerts = step_buyer(windows.get(buyer), event, w.rules, lists=w.lists)
+                new_state, alerts = w.steps.step_buyer(windows.get(buyer), event, w.rules, w.lists)
                 if alerts or event["type"] != MESSAGE:  # a message that raised nothing
                     windows[buyer] = new_state  # changed nothing: no changelog record
                 for alert in alerts:

@@ -10,13 +10,7 @@ from streams.agents.sweeping import sweep_by_key
 from streams.agents.wiring import JSON_HEADERS, Wiring
 from streams.core.buyers import suppress_group
 from streams.core.fields import epoch_of
-from streams.core.linking import (
-    LINK_EVENT_TYPES,
-    buyer_identity_keys,
-    link_message,
-    record_for_new_keys,
-    step_identity,
-)
+from streams.core.linking import LINK_EVENT_TYPES
 from streams.core.sweep import Sweeper
 
 
@@ -31,7 +25,7 @@ def register(w: Wiring) -> None:
             async with w.guarded(ev, "identities"):
                 key = ev.key.decode()
                 message = orjson.loads(ev.value)
-                new_state, alerts = step_identity(state.get(key), key, message, w.linking)
+                new_state, alerts = w.steps.step_identity(state.get(key), key, message, w.linking)
                 state[key] = new_state
                 if alerts and w.lists:  # a ring whose accounts are all allow-listed
                     t = epoch_of(message["occurred_at"])
@@ -59,13 +53,13 @@ async def route_to_identities(
         return
     buyer = event["buyer_id"]
     old = keys_table.get(buyer) or []
-    keys = buyer_identity_keys(old, event)
+    keys = w.steps.buyer_identity_keys(old, event)
     record = None
     if keys is not old:
         keys_table[buyer] = keys
-        record = record_for_new_keys(old, keys, windows)
+        record = w.steps.record_for_new_keys(old, keys, windows)
     for key in keys:
-        message = link_message(record if key not in old else None, event, key)
+        message = w.steps.link_message(record if key not in old else None, event, key)
         await w.identity_events.send(
             key=key.encode(), value=orjson.dumps(message), headers=JSON_HEADERS,
         )

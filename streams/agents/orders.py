@@ -10,7 +10,7 @@ from schemas.event import validate_event
 from streams.agents.sweeping import forget
 from streams.agents.wiring import JSON_HEADERS, Wiring
 from streams.core.buyers import BUYER_EVENT_TYPES
-from streams.core.orders import idle, step_order
+from streams.core.orders import idle
 from streams.core.sweep import Sweeper
 
 
@@ -27,7 +27,7 @@ def register(w: Wiring) -> None:
                 if not event.get("order_id"):  # a buyer.message without an order
                     forwards = [event]
                 else:
-                    new_state, forwards = step_order(state.get(event["order_id"]), event)
+                    new_state, forwards = w.steps.step_order(state.get(event["order_id"]), event)
                     partition = ev.message.partition
                     if new_state.get("p") != partition:
                         new_state["p"] = partition

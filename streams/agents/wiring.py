@@ -20,6 +20,7 @@ from streams.core.linking_rules import LinkingRules
 from streams.core.lists import ListBook
 from streams.core.rules import RuleSet
 from streams.deadletter import deadletter_headers
+from streams.engine import steps
 from streams.errors import InvalidEvent
 from streams.settings import Settings
 from streams.spool import Spool
@@ -79,6 +80,8 @@ class Wiring:
         # what the worker found of its rocksdb table files at start (streams.tablefiles)
         self.tables_found: str | None = None
         self.lists = ListBook()  # kept current by the ListsService
+        # the stages' step functions: the native engine's when it is built (streams.engine)
+        self.steps = steps()
         self.lists_service: Any = None
         self.kafka = Reachability()  # kept current by streams.agents.broker
         # deliveries Kafka could not take, on disk until it can (streams.agents.spooling)

@@ -96,6 +96,7 @@ class ListBook:
 
     def __init__(self) -> None:
         self._entries: dict[str, ListEntry] = {}
+        self.version = 0  # counts changes: a copy made for the native engine is current
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -107,6 +108,7 @@ class ListBook:
         else:
             entry = ListEntry.from_dict(value)
             self._entries[entry.key] = entry
+        self.version += 1
 
     def entries(self) -> list[ListEntry]:
         """Every entry, expired ones included, in a stable order."""

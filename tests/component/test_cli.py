@@ -60,7 +60,10 @@ def test_replay_prints_alerts_as_json_lines_with_stable_ids(runner, tmp_path):
 
 def test_replay_progress_ends_with_counts_rate_and_core(runner, tmp_path):
     import streams
+    from streams.engine import native
     from streams.simulator import simulate
+
+    core = "native" if native() is not None else streams.CORE
 
     events = simulate(11, buyers=80).events
     result = runner.invoke(main, ["replay", str(jsonl(tmp_path / "day.jsonl", events)),
@@ -68,7 +71,7 @@ def test_replay_progress_ends_with_counts_rate_and_core(runner, tmp_path):
     alerts = len(result.stdout.splitlines())
     last = result.stderr.splitlines()[-1]
     assert re.fullmatch(rf"replay: {len(events):,} events, {alerts:,} alerts in [\d.]+s "
-                        rf"\([\d,]+ events/s, core: {re.escape(streams.CORE)}\)", last), last
+                        rf"\([\d,]+ events/s, core: {re.escape(core)}\)", last), last
 
 
 def test_replay_skips_bad_lines_and_says_where(runner, tmp_path):
