@@ -9,6 +9,8 @@ the full validation of an event line the native quick path leaves to Python.
 from __future__ import annotations
 
 import os
+import unicodedata
+import warnings
 from types import ModuleType
 from typing import Any
 
@@ -42,6 +44,18 @@ def native() -> ModuleType | None:
     try:
         from streams import _engine
     except ImportError:
+        return None
+    if _engine.UNIDATA_VERSION != unicodedata.unidata_version:
+        # its character tables (engine/gen/unitables.py) are of another Unicode than this
+        # Python's: contact checks could judge a rare character otherwise than Python does
+        warnings.warn(
+            f"orderguard: the native engine was built with Unicode {_engine.UNIDATA_VERSION}'s "
+            f"tables, this Python has {unicodedata.unidata_version}'s; running the Python "
+            "core instead. Regenerate them: python engine/gen/unitables.py > "
+            "engine/src/pystr_tables.rs, then make native.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
         return None
     return _engine
 

@@ -96,18 +96,18 @@ fn orderrules_off_platform_request(text: &Bound<'_, PyAny>, extra: Vec<String>) 
 /// `isnumeric`, `isalnum`, `isspace`, `isprintable`), as the port computes them.
 #[pyfunction]
 fn orderrules_str_ops(text: &str) -> (String, String, String, String, Vec<(bool, bool, bool, bool, bool, bool, bool)>) {
-    use crate::contacts::*;
+    use crate::pystr::*;
     let classes = text
         .chars()
         .map(|c| (is_alpha(c), is_decimal(c), is_digit(c), is_numeric(c), is_alnum(c), is_space(c), is_printable(c)))
         .collect();
-    (crate::offplatform::nfkc(text), casefold(text), repr(text), strip(text).to_string(), classes)
+    (crate::pystr::nfkc(text), casefold(text), repr(text), strip(text).to_string(), classes)
 }
 
 /// `str(value)` of a JSON-shaped value, as `contacts._text` writes a non-string field.
 #[pyfunction]
 fn orderrules_py_str(value: &Bound<'_, PyAny>) -> PyResult<String> {
-    Ok(crate::contacts::py_str(&to_value(value)?))
+    Ok(crate::pystr::py_str(&to_value(value)?))
 }
 
 /// `round(left / 3600, 1)` as `chargeback_deadline` computes its `observed`.

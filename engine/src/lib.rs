@@ -28,6 +28,8 @@ pub mod lists;
 pub mod rules;
 // the order rules
 pub mod contacts;
+pub mod pystr;
+pub mod pystr_tables;
 pub mod offplatform;
 pub mod orderchecks;
 pub mod stocklock;
@@ -52,6 +54,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__doc__", "orderguard's detection core, compiled from Rust (engine/)")?;
+    m.add("UNIDATA_VERSION", pystr_tables::UNIDATA_VERSION)?;
     hooks_fold::register(m)?;
     hooks_rules::register(m)?;
     hooks_orderrules::register(m)?;
