@@ -19,8 +19,9 @@ pub struct Replay {
     pub rules: RuleSet,
     pub lists: Option<ListBook>,
     pub identities: Option<LinkedAccounts>,
-    pub orders: HashMap<String, OrderState>,
-    pub buyers: HashMap<String, BuyerState>,
+    // boxed: a growing map moves its entries, and a state is hundreds of bytes
+    pub orders: HashMap<String, Box<OrderState>>,
+    pub buyers: HashMap<String, Box<BuyerState>>,
     /// The alerts an allow entry suppressed, in order (never returned by `feed`).
     pub suppressed: Vec<Alert>,
     sweeper: Sweeper,
@@ -49,7 +50,7 @@ impl Replay {
                 let forward = match self.orders.get_mut(&order_id) {
                     Some(state) => step_order(state, event),
                     None => {
-                        let mut state = OrderState::new();
+                        let mut state = Box::new(OrderState::new());
                         let forward = step_order(&mut state, event);
                         self.orders.insert(order_id, state);
                         forward
@@ -72,7 +73,10 @@ impl Replay {
             if !is_buyer_event(ev.etype) {
                 continue;
             }
-            let state = self.buyers.entry(ev.buyer().to_string()).or_insert_with(BuyerState::new);
+            let state: &mut BuyerState = match self.buyers.get_mut(ev.buyer()) {
+                Some(state) => state,
+                None => self.buyers.entry(ev.buyer().to_string()).or_insert_with(|| Box::new(BuyerState::new())),
+            };
             let mut raised = step_buyer(state, &ev, &self.rules, self.lists.as_ref());
             if let Some(identities) = self.identities.as_mut() {
                 let mut linked = identities.feed(&ev, Some(state));
