@@ -145,14 +145,14 @@ impl Event {
         Ok(event)
     }
 
-    /// A copy with `buyer_id` set (the orders stage's `{**event, "buyer_id": buyer}`).
-    pub fn with_buyer(&self, buyer: &str) -> Event {
-        let mut e = self.clone();
-        e.buyer_id = Some(buyer.to_string());
-        if let Some(raw) = e.raw.as_mut() {
+    /// The event with `buyer_id` set (the orders stage's `{**event, "buyer_id": buyer}`):
+    /// the orders stage owns the events it forwards, so no copy is needed.
+    pub fn with_buyer(mut self, buyer: &str) -> Event {
+        self.buyer_id = Some(buyer.to_string());
+        if let Some(raw) = self.raw.as_mut() {
             raw.insert("buyer_id".into(), Value::String(buyer.to_string()));
         }
-        e
+        self
     }
 
     /// `event.get("actor", "buyer") == "buyer"`.
