@@ -2,6 +2,8 @@
 //! pseudonymized phone, address, email, payment account, device), the buyer's remembered
 //! keys and the link message.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::state::Record;
@@ -38,12 +40,18 @@ pub fn is_identifying(etype: EType) -> bool {
 
 /// `identity_key(kind, value)`: `kind:<16 hex digits of SHA-256 of "kind\x1fvalue">`.
 pub fn identity_key(kind: &str, value: &str) -> String {
-    let digest = sha256(format!("{kind}\u{1f}{value}").as_bytes());
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut input = Vec::with_capacity(kind.len() + 1 + value.len());
+    input.extend_from_slice(kind.as_bytes());
+    input.push(0x1f);
+    input.extend_from_slice(value.as_bytes());
+    let digest = sha256(&input);
     let mut out = String::with_capacity(kind.len() + 1 + DIGEST_HEX);
     out.push_str(kind);
     out.push(':');
     for b in &digest[..DIGEST_HEX / 2] {
-        out.push_str(&format!("{b:02x}"));
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
     }
     out
 }
@@ -77,16 +85,121 @@ pub fn details_of(event: &Event) -> Option<Details> {
     ])
 }
 
-/// `_keys_of(details)`: the keys of one set of contact details.
-pub fn keys_of(d: &Details) -> Vec<String> {
+/// `part.get(field)` when it is a string, else `""` (as `text_of`, borrowed).
+fn str_of<'a>(part: Option<&'a Map<String, Value>>, field: &str) -> &'a str {
+    match part.and_then(|m| m.get(field)) {
+        Some(Value::String(s)) => s.as_str(),
+        _ => "",
+    }
+}
+
+/// `details_of` without copying: the same seven values, borrowed from the event. The
+/// shipping address is read in one pass over its fields (a JSON object's keys are unique:
+/// the same values as looking each up, with no hashing).
+pub fn detail_refs(event: &Event) -> Option<[&str; 7]> {
+    if !is_identifying(event.etype) {
+        return None;
+    }
+    let mut d = [""; 7];
+    if let Some(shipping) = event.shipping.as_ref() {
+        for (field, value) in shipping {
+            let at = match field.as_str() {
+                "phone" => 0,
+                "country" => 1,
+                "address1" => 2,
+                "postal_code" => 3,
+                "email" => 4,
+                _ => continue,
+            };
+            if let Value::String(text) = value {
+                d[at] = text.as_str();
+            }
+        }
+    }
+    d[5] = str_of(event.payment.as_ref(), "account_fingerprint");
+    d[6] = str_of(event.device.as_ref(), "fingerprint");
+    Some(d)
+}
+
+/// Entries a `KeyCache` table holds before it is emptied (`_keys_of`'s `lru_cache` size).
+const KEY_CACHE: usize = 1 << 16;
+
+/// `_keys_of`'s `lru_cache`: the keys of a set of details. A lookup copies nothing: the
+/// details are written length-prefixed into one buffer, which is the map's key. The cache
+/// changes no result. (A cache per kind of key as well was measured slower: half of its
+/// lookups missed, and a miss costs about what a normalization and a digest do.)
+#[derive(Default)]
+pub struct KeyCache {
+    buf: Vec<u8>,
+    /// The keys of each set of details, with a serial number never given twice (1, 2, ...):
+    /// the same serial is the same keys (`Identities` remembers which a buyer has).
+    whole: crate::collections::HashMap<Arc<[u8]>, (u64, Arc<Vec<String>>)>,
+    serials: u64,
+}
+
+/// Appends the values length-prefixed (so that no two lists of values write the same bytes).
+fn encode(buf: &mut Vec<u8>, values: impl IntoIterator<Item = impl AsRef<str>>) {
+    buf.clear();
+    for v in values {
+        let v = v.as_ref().as_bytes();
+        buf.extend_from_slice(&(v.len() as u64).to_le_bytes());
+        buf.extend_from_slice(v);
+    }
+}
+
+impl KeyCache {
+    /// The details of an `order.created`/`order.paid` event as the caches key them
+    /// (empty for other types).
+    pub fn encode_details(&mut self, event: &Event) -> &[u8] {
+        match detail_refs(event) {
+            Some(d) => encode(&mut self.buf, d),
+            None => self.buf.clear(),
+        }
+        &self.buf
+    }
+
+    /// `identity_keys(event)` through the cache (`_keys_of(details)`), with the serial
+    /// number of the entry (0 for an event of another type: no keys).
+    pub fn identity_keys(&mut self, event: &Event) -> (u64, Arc<Vec<String>>) {
+        self.encode_details(event);
+        let (_, serial, found) = self.lookup(event);
+        (serial, found)
+    }
+
+    /// `identity_keys` of an event whose details `encode_details` has just written: the
+    /// details as the cache keeps them (to share), the entry's serial number, the keys.
+    pub fn lookup(&mut self, event: &Event) -> (Arc<[u8]>, u64, Arc<Vec<String>>) {
+        if let Some((details, (serial, found))) = self.whole.get_key_value(&self.buf[..]) {
+            return (details.clone(), *serial, found.clone());
+        }
+        // (other types write no details, and none is kept under those)
+        let Some(d) = detail_refs(event) else { return (Arc::default(), 0, Arc::default()) };
+        let details: Arc<[u8]> = self.buf.as_slice().into();
+        let found = Arc::new(keys_of_refs(&d));
+        if self.whole.len() >= KEY_CACHE {
+            self.whole.clear();
+        }
+        self.serials += 1;
+        self.whole.insert(details.clone(), (self.serials, found.clone()));
+        (details, self.serials, found)
+    }
+}
+
+/// `_keys_of(details)` of borrowed details (`detail_refs`).
+pub fn keys_of_refs(d: &[&str; 7]) -> Vec<String> {
     let found = [
-        ("phone", normalize_phone(&d[0], &d[1])),
-        ("addr", normalize_address(&d[2], &d[3], &d[1])),
-        ("email", normalize_email(&d[4])),
-        ("pay", normalize_fingerprint(&d[5])),
-        ("device", normalize_fingerprint(&d[6])),
+        ("phone", normalize_phone(d[0], d[1])),
+        ("addr", normalize_address(d[2], d[3], d[1])),
+        ("email", normalize_email(d[4])),
+        ("pay", normalize_fingerprint(d[5])),
+        ("device", normalize_fingerprint(d[6])),
     ];
     found.iter().filter_map(|(kind, value)| value.as_ref().map(|v| identity_key(kind, v))).collect()
+}
+
+/// `_keys_of(details)`: the keys of one set of contact details.
+pub fn keys_of(d: &Details) -> Vec<String> {
+    keys_of_refs(&d.each_ref().map(String::as_str))
 }
 
 /// `identity_keys(event)`: the identity keys of an `order.created` or `order.paid` event,
@@ -148,13 +261,16 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     let mut h: [u32; 8] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ];
-    let mut msg = data.to_vec();
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&((data.len() as u64).wrapping_mul(8)).to_be_bytes());
-    for block in msg.chunks_exact(64) {
+    // the padded message: the whole blocks of `data`, then its tail, 0x80, zeros and the
+    // length in bits, in one or two blocks
+    let whole = data.len() / 64 * 64;
+    let mut tail = [0u8; 128];
+    let rest = &data[whole..];
+    tail[..rest.len()].copy_from_slice(rest);
+    tail[rest.len()] = 0x80;
+    let tail_len = if rest.len() < 56 { 64 } else { 128 };
+    tail[tail_len - 8..tail_len].copy_from_slice(&((data.len() as u64).wrapping_mul(8)).to_be_bytes());
+    for block in data[..whole].chunks_exact(64).chain(tail[..tail_len].chunks_exact(64)) {
         let mut w = [0u32; 64];
         for (i, word) in block.chunks_exact(4).enumerate() {
             w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
@@ -201,5 +317,9 @@ mod tests {
         let hex = |d: [u8; 32]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
         assert_eq!(hex(sha256(b"")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         assert_eq!(hex(sha256(b"abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        // 56 bytes: the length goes to a second padding block
+        assert_eq!(hex(sha256(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+        assert_eq!(hex(sha256(&[b'a'; 1000])), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
     }
 }

@@ -14,6 +14,7 @@
 //! result is Python's in every case. The regexes are hand-written matchers that follow
 //! `re`'s backtracking order; on the subset, `\s` and `\d` are ASCII.
 
+use std::borrow::Cow;
 use pyo3::prelude::*;
 
 /// Whether a character is CJK (ideographs, kana, hangul), which is written unspaced.
@@ -105,7 +106,8 @@ fn clean(value: &str) -> Option<String> {
     for c in value.chars() {
         out.push(nfkc_char(c)?);
     }
-    Some(out.trim_matches(is_space).to_string())
+    let trimmed = out.trim_matches(is_space);
+    Some(if trimmed.len() == out.len() { out } else { trimmed.to_string() })
 }
 
 /// `str.casefold` on the subset after NFKC: ASCII and Latin-1 capitals lowered, `ß` "ss".
@@ -237,24 +239,24 @@ fn sep_run(b: &[u8], at: usize) -> usize {
 
 /// `_CODE_IN_BRACKETS.sub(r"\1 ", text)`: `^\(\s*((?:\+|00)\d{1,3})\s*\)`.
 /// The text is of the native subset: `\s` and `\d` are ASCII there, so bytes suffice.
-fn code_in_brackets_sub(text: &str) -> String {
+fn code_in_brackets_sub(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
     if b.first() != Some(&b'(') {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let g0 = 1 + space_run(b, 1);
-    let Some(p) = plus_or_00(&b[g0..]) else { return text.to_string() };
+    let Some(p) = plus_or_00(&b[g0..]) else { return Cow::Borrowed(text) };
     let n = digit_run(b, g0 + p);
     // \d{1,3} then \s*\): a longer run leaves a digit where a space or ")" must be
     if !(1..=3).contains(&n) {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let g1 = g0 + p + n;
     let close = g1 + space_run(b, g1);
     if b.get(close) != Some(&b')') {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
-    format!("{} {}", &text[g0..g1], &text[close + 1..])
+    Cow::Owned(format!("{} {}", &text[g0..g1], &text[close + 1..]))
 }
 
 /// The tail `\s*/\s*(?=\d{3})` of `_AREA_SLASH` at `at`: the match's end, if it matches.
@@ -270,12 +272,12 @@ fn area_slash_tail(b: &[u8], at: usize) -> Option<usize> {
 /// `_AREA_SLASH.sub(r"\1 ", text)`:
 /// `^((?:\+|00)\d{1,3}[\s.-]*(?:\(0\)\s*)?\d{2,5}|\(?0\d{1,4}\)?)\s*/\s*(?=\d{3})`,
 /// with the regex's backtracking order (greedy choices first, the first match wins).
-fn area_slash_sub(text: &str) -> String {
+fn area_slash_sub(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
     let found = area_slash_first(b).or_else(|| area_slash_second(b));
     match found {
-        Some((group_end, end)) => format!("{} {}", &text[..group_end], &text[end..]),
-        None => text.to_string(),
+        Some((group_end, end)) => Cow::Owned(format!("{} {}", &text[..group_end], &text[end..])),
+        None => Cow::Borrowed(text),
     }
 }
 
@@ -338,7 +340,7 @@ fn area_slash_second(b: &[u8]) -> Option<(usize, usize)> {
 /// `_PHONE_EXTENSION.sub("", text)`: `(?i)\s*(?:ext\.?|x|#|;|,|/).*$`. The first match
 /// starts at the space run before the first token from which `.*` (no newline) reaches
 /// the end (`$` also matches before a final newline), and runs to the end.
-fn phone_extension_sub(text: &str) -> String {
+fn phone_extension_sub(text: &str) -> &str {
     let b = text.as_bytes();
     let len = b.len();
     // the last newline that `.*$` cannot cross: one at the very end is allowed
@@ -349,29 +351,29 @@ fn phone_extension_sub(text: &str) -> String {
         let token = matches!(c, 'x' | 'X' | '#' | ';' | ',' | '/')
             || (i + 3 <= len && b[i..i + 3].eq_ignore_ascii_case(b"ext"));
         if token && barrier.map_or(true, |n| n < i) {
-            return text[..run_start].to_string();
+            return &text[..run_start];
         }
         if !is_space(c) {
             run_start = i + c.len_utf8();
         }
     }
-    text.to_string()
+    text
 }
 
 /// `_TRUNK_SHOWN.sub(r"\1", text)`: `^((?:\+|00)\d{1,3})[\s.-]*\(0\)`.
-fn trunk_shown_sub(text: &str) -> String {
+fn trunk_shown_sub(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
-    let Some(p) = plus_or_00(b) else { return text.to_string() };
+    let Some(p) = plus_or_00(b) else { return Cow::Borrowed(text) };
     let n = digit_run(b, p);
     if !(1..=3).contains(&n) {
-        return text.to_string(); // a longer run leaves a digit where a separator must be
+        return Cow::Borrowed(text); // a longer run leaves a digit where a separator must be
     }
     let g = p + n;
     let at = g + sep_run(b, g);
     if !b[at..].starts_with(b"(0)") {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
-    format!("{}{}", &text[..g], &text[at + 3..])
+    Cow::Owned(format!("{}{}", &text[..g], &text[at + 3..]))
 }
 
 /// `_PHONE_SEPARATORS.sub("", text)`: `[\s\-().\u00a0]`.
@@ -395,8 +397,9 @@ fn phone_native(text: String, has_country: bool, place: &str) -> Option<String> 
     if text.is_empty() || text.contains('*') {
         return None;
     }
-    let text = area_slash_sub(&code_in_brackets_sub(&text));
-    let text = trunk_shown_sub(&phone_extension_sub(&text));
+    let bracketed = code_in_brackets_sub(&text);
+    let slashed = area_slash_sub(&bracketed);
+    let text = trunk_shown_sub(phone_extension_sub(&slashed));
     let mut plus = text.starts_with('+');
     let mut digits = drop_separators(if plus { &text[1..] } else { &text });
     if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
@@ -484,7 +487,11 @@ fn address_native(line: &str, postal: &str, place: &str) -> Option<String> {
     if placeholder(&line) {
         return None;
     }
-    let mut words: Vec<String> = Vec::new();
+    // the words, each as `address_word` spells it, joined as `_join` joins them (written
+    // straight into `street`, with no list of words)
+    let mut street = String::with_capacity(line.len());
+    let mut words = 0usize;
+    let mut last: Option<char> = None;
     let mut word = String::new();
     for c in line.chars().chain(std::iter::once(' ')) {
         if is_alnum(c) || c == '_' {
@@ -494,38 +501,35 @@ fn address_native(line: &str, postal: &str, place: &str) -> Option<String> {
                 // casefold made "ß" "ss": Hauptstraße = Hauptstr.
                 word.truncate(word.len() - 4);
             }
-            words.push(address_word(&word).map_or_else(|| word.clone(), str::to_string));
+            let spelled = address_word(&word).unwrap_or(&word);
+            join_word(&mut street, &mut last, spelled);
+            words += 1;
             word.clear();
         }
     }
-    let street = join(&words);
     if street.chars().count() < 3 || placeholder(&street) {
         return None;
     }
     if !street.chars().any(is_alpha) {
         return None; // only numbers ("123"): says nothing about a street
     }
-    if words.len() == 1 && street.is_ascii() && !street.chars().any(is_digit) {
+    if words == 1 && street.is_ascii() && !street.chars().any(is_digit) {
         return None; // one bare word ("home", "address"): says nothing about a place
     }
     Some(format!("{place}|{postal}|{street}"))
 }
 
-/// `_join`: words joined by a space, but none next to Chinese, Japanese or Korean text.
-fn join(words: &[String]) -> String {
-    let mut out = String::new();
-    let mut last: Option<char> = None;
-    for word in words {
-        if let Some(prev) = last {
-            let first = word.chars().next().unwrap_or(' ');
-            if !(is_cjk_char(prev) || is_cjk_char(first)) {
-                out.push(' ');
-            }
+/// `_join`, one word at a time: append `word` to `out`, after a space unless it or the
+/// text before it (`last`: its last character) is Chinese, Japanese or Korean.
+fn join_word(out: &mut String, last: &mut Option<char>, word: &str) {
+    if let Some(prev) = *last {
+        let first = word.chars().next().unwrap_or(' ');
+        if !(is_cjk_char(prev) || is_cjk_char(first)) {
+            out.push(' ');
         }
-        out.push_str(word);
-        last = word.chars().last().or(last);
     }
-    out
+    out.push_str(word);
+    *last = word.chars().last().or(*last);
 }
 
 /// Ports `linking_normalize.normalize_fingerprint(raw)`: a payment or device fingerprint
