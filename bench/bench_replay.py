@@ -4,6 +4,10 @@ A second row times the same loop with the core run from its Python source
 (``ORDERGUARD_PURE=1``, in a child process) against the compiled core (mypyc, ``make
 native``) this process runs, and checks that both raised the same alerts, byte for byte.
 
+With the native engine built (``make native``), a row times ``orderguard replay``'s own
+loop, ``Engine.feed_line`` per line (decode, validate and detect in the engine), against
+the same baseline and against the core above, and checks the alerts are the same.
+
 The baseline decodes the same JSON Lines with orjson and does nothing else, so the ratio is
 the share of raw parsing speed that detection keeps. A further row times what every event
 goes through before any rule: decoding, validation and the orders stage (dedupe, status,
@@ -37,6 +41,7 @@ from streams.core.linking_rules import load_linking_file
 from streams.core.orders import step_order
 from streams.core.replay import Replay
 from streams.core.rules import load_rules
+from streams.engine import native, replay_engine
 from streams.simulator import simulate
 
 
@@ -57,6 +62,32 @@ def _replay(lines: list[bytes], linking: bool = True) -> tuple[float, Replay]:
         return time.perf_counter() - started, engine
     finally:
         gc.enable()
+
+
+def _native(lines: list[bytes]) -> tuple[float, str]:
+    """Seconds of ``orderguard replay``'s loop on the native engine, and its alerts' digest.
+
+    ``Engine.feed_line`` decodes, validates and detects; the digest is of the alerts as
+    JSON, in order, as :func:`_alerts_digest` takes the Python core's.
+    """
+    engine = replay_engine(None)
+    feed, dumps = engine.feed_line, orjson.dumps
+    raised = []
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        for line in lines:
+            alerts = feed(line)
+            if alerts:
+                raised.append(alerts)
+        seconds = time.perf_counter() - started
+    finally:
+        gc.enable()
+    digest = hashlib.sha256()
+    for alerts in raised:
+        for alert in alerts:
+            digest.update(dumps(alert) + b"\n")
+    return seconds, digest.hexdigest()
 
 
 def _orders_stage(lines: list[bytes]) -> float:
@@ -119,6 +150,15 @@ def run(buyers: int = 20_000, days: int = 7) -> list[dict]:
     result = report(f"replay: {len(lines):,} events", len(lines), replay_s,
                     "orjson.loads only", decode_s)
     print(f"core: {streams.CORE}", flush=True)
+    if native() is not None:
+        natives = [_native(lines) for _ in range(3)]
+        native_s = min(s for s, _ in natives)
+        report("replay, native engine (orderguard replay)", len(lines), native_s,
+               "orjson.loads only", decode_s)
+        report("replay, native engine", len(lines), native_s, f"core {streams.CORE}", replay_s)
+        same = natives[0][1] == _alerts_digest(lines)
+        print(f"alerts of the engine and the core: {'identical' if same else 'DIFFERENT'}",
+              flush=True)
     if streams.CORE == "compiled":
         python_s, python_alerts = _python_core(buyers, days)
         report("replay, compiled core", len(lines), replay_s, "Python core (ORDERGUARD_PURE)",

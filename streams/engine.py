@@ -8,6 +8,7 @@ the full validation of an event line the native quick path leaves to Python.
 
 from __future__ import annotations
 
+import importlib
 import os
 import unicodedata
 import warnings
@@ -42,7 +43,7 @@ def native() -> ModuleType | None:
     if os.environ.get("ORDERGUARD_PURE") == "1":
         return None
     try:
-        from streams import _engine
+        _engine = importlib.import_module("streams._engine")
     except ImportError:
         return None
     if _engine.UNIDATA_VERSION != unicodedata.unidata_version:

@@ -160,6 +160,42 @@ def read_decoded(
                 continue
             valid += 1
             yield value
+    _finish(path, skips, valid)
+
+
+def feed_batches(
+    path: Path | str,
+    feed_lines: Callable[[list[bytes]], tuple[list[Any], list[tuple[int, Exception]], int]],
+    *,
+    errors: IO[str] | None = None,
+    batch_bytes: int = 1 << 20,
+) -> Iterator[tuple[list[Any], int]]:
+    """Feed a JSON Lines file to ``feed_lines`` a batch of lines at a time.
+
+    Yields what each batch gave: ``(alerts, events fed)``.
+
+    ``feed_lines`` is the native engine's ``Engine.feed_lines``: it passes over blank lines
+    and returns, with the alerts and the count, the lines that are no canonical event
+    (their index in the batch and the error). Those are reported and skipped as
+    :func:`read_events` reports them with ``on_error="skip"``, and the file is refused as
+    it refuses one, when none of its lines is an event.
+    """
+    skips, valid, base = Skips(errors), 0, 0
+    with open_lines(path) as stream:
+        while lines := stream.readlines(batch_bytes):
+            if not base:
+                lines[0] = _unmarked(path, lines[0])
+            alerts, bad, fed = feed_lines(lines)
+            for index, exc in bad:
+                skips.skip(_where(path, base + index + 1, exc))
+            valid += fed
+            base += len(lines)
+            yield alerts, fed
+    _finish(path, skips, valid)
+
+
+def _finish(path: Path | str, skips: Skips, valid: int) -> None:
+    """The end of a file's events: count the skipped lines; refuse a file without events."""
     skips.close(f"lines of {path}")
     if skips.count and not valid:
         raise InvalidEvent(f"{path}: none of its {skips.count:,} lines is a canonical event "

@@ -106,14 +106,16 @@ def main() -> int:
     from streams.engine import native
 
     engine = native()
+    pure = os.environ.get("ORDERGUARD_PURE") == "1"
     print(f"core: {streams.CORE}")
-    print(f"engine: {'native (streams._engine)' if engine is not None else 'not built'}")
+    print("engine: " + ("native (streams._engine)" if engine is not None
+                        else "not used (ORDERGUARD_PURE=1)" if pure else "not built"))
     if streams.CORE == "compiled" and engine is not None:
         return 0
     if streams.CORE != "compiled":
         print("The core is not compiled: `make native` compiles it (a C compiler and Python's "
               "headers are needed); ORDERGUARD_PURE=1 runs the source instead.", file=sys.stderr)
-    if engine is None:
+    if engine is None and not pure:
         print("The engine is not built: `make native` builds it (Rust's cargo is needed); "
               "ORDERGUARD_PURE=1 runs the Python core instead.", file=sys.stderr)
     return 1

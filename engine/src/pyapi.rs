@@ -9,7 +9,7 @@ use crate::buyers;
 use crate::linking::{self, rules::LinkingRules, state::{IdentityState, Record}, LinkedAccounts};
 use crate::lists::ListBook;
 use crate::orders::{self, OrderState};
-use crate::pyconv::{alerts_to_py, event_from_py, event_to_py, from_map, to_value};
+use crate::pyconv::{alert_to_py, alerts_to_py, event_from_py, event_to_py, from_map, to_value};
 use crate::replay::Replay;
 use crate::rules::RuleSet;
 use crate::validate::quick_event;
@@ -60,6 +60,42 @@ impl Engine {
         alerts_to_py(py, &alerts)
     }
 
+    /// Feed a batch of JSON lines (bytes, as a file gives them, newline included or not):
+    /// `(alerts, bad, events)`. Blank lines are passed over; a line that is no canonical
+    /// event is not fed, and `bad` names it: `(its index in the batch, the exception
+    /// Python's validation raised)`; `events` counts the lines fed. The replay command's
+    /// loop, in one call per batch instead of one per line.
+    fn feed_lines<'py>(&mut self, py: Python<'py>, lines: &Bound<'py, PyList>) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>, usize)> {
+        let alerts = PyList::empty(py);
+        let bad = PyList::empty(py);
+        let invalid = py.import("streams.errors")?.getattr("InvalidEvent")?;
+        let undecodable = py.import("orjson")?.getattr("JSONDecodeError")?;
+        let mut fed = 0;
+        for (index, item) in lines.iter().enumerate() {
+            let line = item.downcast::<PyBytes>()?;
+            let bytes = line.as_bytes();
+            if bytes.iter().all(|b| PY_WHITESPACE.contains(b)) {
+                continue; // bytes.strip() leaves nothing: a blank line
+            }
+            let event = match quick_event(bytes, false) {
+                Some(event) => event,
+                None => match self.slow.bind(py).call1((line,)) {
+                    Ok(decoded) => event_from_py(decoded.downcast::<PyDict>()?)?,
+                    Err(err) if err.is_instance(py, &invalid) || err.is_instance(py, &undecodable) => {
+                        bad.append((index, err.into_value(py)))?;
+                        continue;
+                    }
+                    Err(err) => return Err(err),
+                },
+            };
+            fed += 1;
+            for alert in self.replay.feed(event) {
+                alerts.append(alert_to_py(py, &alert)?)?;
+            }
+        }
+        Ok((alerts, bad, fed))
+    }
+
     /// The alerts allow entries suppressed so far, each with its `suppressed` field.
     #[getter]
     fn suppressed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
@@ -86,6 +122,9 @@ impl Engine {
         self.replay.orders.keys().cloned().collect()
     }
 }
+
+/// What Python's `bytes.strip()` strips: ASCII space, \t, \n, \r, \x0b and \x0c.
+const PY_WHITESPACE: &[u8] = b" \t\n\r\x0b\x0c";
 
 /// A rule set converted once for the step functions (`Rules(python_rule_set)`).
 #[pyclass(module = "_engine", frozen)]

@@ -52,30 +52,31 @@ def replay(events_file: str, rules_file: str | None, lists_file: str | None,
     """
     from streams.backtest import detection
     from streams.engine import replay_engine
-    from streams.jsonl import read_decoded, read_events, read_lists
+    from streams.jsonl import feed_batches, read_events, read_lists
 
     settings = load_settings()
     lists = read_lists(lists_file) if lists_file else None
     rules = Path(rules_file) if rules_file else settings.rules
     native = replay_engine(rules, lists)
-    if native is not None:  # the native core reads each line itself
+    if native is not None:  # the engine reads the lines itself, a batch at a time
         core = "native"
-        batches = read_decoded(events_file, native.feed_line, on_error="skip")
+        batches = feed_batches(events_file, native.feed_lines)
     else:
         core = CORE
         engine = detection(rules, lists)
-        batches = (engine.feed(event) for event in read_events(events_file, on_error="skip"))
+        batches = ((engine.feed(event), 1) for event in read_events(events_file, on_error="skip"))
     out = sys.stdout.buffer
     show = sys.stderr.isatty() if progress is None else progress
-    started, count, alerts = time.perf_counter(), 0, 0
+    started, count, alerts, reported = time.perf_counter(), 0, 0, 0
     gc.disable()  # the states hold no reference cycles; collection only costs time here
     try:
-        for raised in batches:
+        for raised, fed in batches:
             for alert in raised:
                 out.write(orjson.dumps(alert) + b"\n")
-                alerts += 1
-            count += 1
-            if show and count % 100_000 == 0:
+            alerts += len(raised)
+            count += fed
+            if show and count - reported >= 100_000:
+                reported = count - count % 100_000
                 click.echo(f"replay: {count} events, {alerts} alerts", err=True)
     finally:
         gc.enable()

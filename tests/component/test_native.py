@@ -92,8 +92,50 @@ def test_the_build_check_fails_with_a_hint_when_the_core_is_not_compiled() -> No
     pure = subprocess.run([sys.executable, "-c", code], env=_env(ORDERGUARD_PURE="1"),
                           capture_output=True, text=True)
     assert pure.returncode == 1 and pure.stdout.startswith("core: python (")
+    assert pure.stdout.endswith("engine: not used (ORDERGUARD_PURE=1)\n")
     assert "`make native` compiles it" in pure.stderr
-    if streams.CORE == "compiled":
+    from streams.engine import native
+
+    if streams.CORE == "compiled" and native() is not None:
         compiled = subprocess.run([sys.executable, "-c", code], env=_env(),
                                   capture_output=True, text=True)
-        assert (compiled.returncode, compiled.stdout) == (0, "core: compiled\n")
+        assert (compiled.returncode, compiled.stdout) == (
+            0, "core: compiled\nengine: native (streams._engine)\n")
+
+
+def test_make_test_runs_the_native_engine() -> None:
+    if os.environ.get("ORDERGUARD_REQUIRE_NATIVE") != "1":
+        pytest.skip("ORDERGUARD_REQUIRE_NATIVE=1 is set by `make test` and `make test-unit`")
+    from streams.engine import native
+
+    assert native() is not None
+
+
+def test_the_engine_and_the_python_core_name_and_skip_the_same_lines(tmp_path: Path) -> None:
+    from streams.engine import native
+
+    if native() is None:
+        pytest.skip("the native engine is not built (make native)")
+    simulate = [str(ORDERGUARD), "simulate", "--seed", "3", "--buyers", "60"]
+    good = subprocess.run(simulate, check=True, capture_output=True).stdout.splitlines()
+    event = orjson.loads(good[0])
+    odd = [
+        b'{"bad": 1}', b"", b" \t\x0b\x0c", b"not json", b"\xff\xfe{}", b"[1, 2]",
+        orjson.dumps({**event, "event_id": "odd-1", "occurred_at": "2026-10-01T10:00:00+08:00"}),
+        orjson.dumps({**event, "event_id": "odd-2", "currency": "usd"}),
+        orjson.dumps({**event, "event_id": "odd-3", "amount": 12.5}),
+        orjson.dumps({**event, "event_id": "odd-4", "type": "order.exploded"}),
+        orjson.dumps({**event, "event_id": "odd-5", "occurred_at": "2026-10-01 10:00:00Z"}),
+    ]
+    events = tmp_path / "odd.jsonl"
+    events.write_bytes(b"\xef\xbb\xbf" + b"\n".join(good[:40] + odd + good[40:]) + b"\n")
+
+    def replay(**env: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([str(ORDERGUARD), "replay", str(events)], env=_env(**env),
+                              capture_output=True)
+
+    native_run, python_run = replay(), replay(ORDERGUARD_PURE="1")
+    assert native_run.returncode == python_run.returncode == 0
+    assert native_run.stdout == python_run.stdout and native_run.stdout
+    assert native_run.stderr == python_run.stderr
+    assert native_run.stderr.count(b"skipped ") == 6, native_run.stderr
