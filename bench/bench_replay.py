@@ -5,7 +5,7 @@ A second row times the same loop with the core run from its Python source
 native``) this process runs, and checks that both raised the same alerts, byte for byte.
 
 With the native engine built (``make native``), a row times ``orderguard replay``'s own
-loop, ``Engine.feed_line`` per line (decode, validate and detect in the engine), against
+loop, ``Engine.feed_lines`` per batch of lines (decode, validate and detect in the engine), against
 the same baseline and against the core above, and checks the alerts are the same.
 
 The baseline decodes the same JSON Lines with orjson and does nothing else, so the ratio is
@@ -67,26 +67,34 @@ def _replay(lines: list[bytes], linking: bool = True) -> tuple[float, Replay]:
 def _native(lines: list[bytes]) -> tuple[float, str]:
     """Seconds of ``orderguard replay``'s loop on the native engine, and its alerts' digest.
 
-    ``Engine.feed_line`` decodes, validates and detects; the digest is of the alerts as
-    JSON, in order, as :func:`_alerts_digest` takes the Python core's.
+    ``Engine.feed_lines`` decodes, validates and detects a batch of lines, batches of about
+    1 MiB as ``streams.jsonl.feed_batches`` reads them; the digest is of the alerts as JSON,
+    in order, as :func:`_alerts_digest` takes the Python core's.
     """
+    batches, batch, size = [], [], 0
+    for line in lines:
+        batch.append(line)
+        size += len(line) + 1
+        if size >= 1 << 20:
+            batches.append(batch)
+            batch, size = [], 0
+    batches.append(batch)
     engine = replay_engine(None)
-    feed, dumps = engine.feed_line, orjson.dumps
+    feed, dumps = engine.feed_lines, orjson.dumps
     raised = []
     gc.disable()
     try:
         started = time.perf_counter()
-        for line in lines:
-            alerts = feed(line)
-            if alerts:
-                raised.append(alerts)
+        for batch in batches:
+            alerts, bad, _ = feed(batch)
+            assert not bad, bad
+            raised += alerts
         seconds = time.perf_counter() - started
     finally:
         gc.enable()
     digest = hashlib.sha256()
-    for alerts in raised:
-        for alert in alerts:
-            digest.update(dumps(alert) + b"\n")
+    for alert in raised:
+        digest.update(dumps(alert) + b"\n")
     return seconds, digest.hexdigest()
 
 
