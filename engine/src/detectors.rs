@@ -13,6 +13,7 @@ use crate::fields::DAY;
 use crate::layout::{CANCELLED, CHARGEBACK, CLOSED_UNPAID, CREATED, DISPUTED, PAID, WIDTH};
 use crate::lists::ListBook;
 use crate::longterm;
+use crate::pystr::format_g;
 use crate::rules::{BurstRule, RuleSet};
 use crate::windows;
 
@@ -213,7 +214,7 @@ fn burst(
         let levels = Levels { medium, high, min_shops, min_ratio };
         for p in pick(state, &key, &candidates, &levels, horizon, long) {
             let window = p.window;
-            let mut limit = fmt_g(p.threshold);
+            let mut limit = format_g(p.threshold);
             if !noun.is_empty() {
                 limit.push(' ');
                 limit.push_str(noun);
@@ -257,42 +258,10 @@ fn covered(state: &BuyerState, key: &str, long: bool, day: i64, horizon: i64, ce
         && (newest == oldest || fired_at(state, key, newest, long) >= ceiling)
 }
 
-/// Python's `f"{x:g}"` of a float: 6 significant digits, trailing zeros dropped, an
-/// exponent (`1e+06`, `1e-05`) below 1e-4 or from 1e6 on.
-pub fn fmt_g(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if x == 0.0 {
-        return if x.is_sign_negative() { "-0".into() } else { "0".into() };
-    }
-    // the exponent after rounding to 6 significant digits
-    let sci = format!("{x:.5e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if (-4..6).contains(&exp) {
-        let fixed = format!("{x:.prec$}", prec = (5 - exp) as usize);
-        strip_zeros(&fixed)
-    } else {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{}e{sign}{:02}", strip_zeros(mantissa), exp.abs())
-    }
-}
-
-fn strip_zeros(s: &str) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s.to_string()
-    }
-}
 
 #[cfg(test)]
 mod tests {
-    use super::fmt_g;
+    use crate::pystr::format_g as fmt_g;
 
     #[test]
     fn g_format() {

@@ -9,7 +9,6 @@ use crate::alert::Alert;
 use crate::buyer_state::BuyerState;
 use crate::buyers;
 use crate::bursts;
-use crate::detectors;
 use crate::lists::ListBook;
 use crate::pyconv::{alerts_to_py, event_from_py};
 use crate::rules::RuleSet;
@@ -121,7 +120,7 @@ fn rules_fired_at(state: &Bound<'_, PyDict>, key: &str, episode: i64, part: &str
 /// `f"{x:g}"`.
 #[pyfunction]
 fn rules_fmt_g(x: f64) -> String {
-    detectors::fmt_g(x)
+    crate::pystr::format_g(x)
 }
 
 /// `ListBook.lookup(kind, buyer, seller, at)` on a Python `ListBook`: the entry's

@@ -326,3 +326,36 @@ fn compose(a: char, b: char) -> Option<char> {
         .ok()
         .and_then(|i| char::from_u32(COMPOSE[i].2))
 }
+
+/// Python's `f"{x:g}"` of a float: 6 significant digits, trailing zeros dropped, an
+/// exponent (`1e+06`, `1e-05`) below 1e-4 or from 1e6 on.
+pub fn format_g(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if x == 0.0 {
+        return if x.is_sign_negative() { "-0".into() } else { "0".into() };
+    }
+    // the exponent after rounding to 6 significant digits
+    let sci = format!("{x:.5e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..6).contains(&exp) {
+        let fixed = format!("{x:.prec$}", prec = (5 - exp) as usize);
+        strip_zeros(&fixed)
+    } else {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{}e{sign}{:02}", strip_zeros(mantissa), exp.abs())
+    }
+}
+
+fn strip_zeros(s: &str) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
+}

@@ -137,37 +137,7 @@ fn explain(kind: &str, window: &RingWindow, accounts: i64, horizon: i64, thresho
         "{accounts} accounts sharing one {} {deeds} within {}{paid} ({share}% bad; limit {} and {}%).",
         kind_noun(kind),
         plural(horizon, "day"),
-        format_g(threshold as f64),
+        crate::pystr::format_g(threshold as f64),
         (100.0 * levels.min_ratio).round_ties_even() as i64,
     )
-}
-
-/// Python's `f"{x:g}"`: 6 significant digits, no trailing zeros, `1e+06` style exponents.
-pub fn format_g(x: f64) -> String {
-    if x == 0.0 {
-        return if x.is_sign_negative() { "-0".into() } else { "0".into() };
-    }
-    if !x.is_finite() {
-        return if x.is_nan() { "nan".into() } else if x > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let sci = format!("{x:.5e}"); // d.ddddde<exp>, rounded to 6 significant digits
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if (-4..6).contains(&exp) {
-        let decimals = (5 - exp).max(0) as usize;
-        let fixed = format!("{x:.decimals$}");
-        strip_zeros(&fixed)
-    } else {
-        let m = strip_zeros(mantissa);
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{m}e{sign}{:02}", exp.abs())
-    }
-}
-
-fn strip_zeros(s: &str) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s.to_string()
-    }
 }
