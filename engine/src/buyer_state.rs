@@ -35,6 +35,55 @@ pub struct OrderEntry {
     pub skus: Vec<(String, i64)>,
 }
 
+impl OrderEntry {
+    /// The list Python keeps: `[t, seller, units, amount, created, end, sku, qty, ...]`.
+    pub fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let l = PyList::empty(py);
+        l.append(self.t)?;
+        l.append(&self.seller)?;
+        l.append(self.units)?;
+        match &self.amount {
+            Amount::None => l.append(py.None())?,
+            Amount::Int(v) => l.append(v)?,
+            Amount::Str(s) => l.append(s)?,
+        }
+        l.append(&self.created)?;
+        l.append(self.end)?;
+        for (sku, q) in &self.skus {
+            l.append(sku)?;
+            l.append(q)?;
+        }
+        Ok(l)
+    }
+
+    /// An entry from the list Python keeps.
+    pub fn from_py(l: &Bound<'_, PyList>) -> PyResult<Self> {
+        let amount = l.get_item(3)?;
+        let amount = if amount.is_none() {
+            Amount::None
+        } else if let Ok(v) = amount.extract::<i64>() {
+            Amount::Int(v)
+        } else {
+            Amount::Str(amount.extract()?)
+        };
+        let mut skus = Vec::new();
+        let mut j = 6;
+        while j + 1 < l.len() {
+            skus.push((l.get_item(j)?.extract()?, l.get_item(j + 1)?.extract()?));
+            j += 2;
+        }
+        Ok(OrderEntry {
+            t: l.get_item(0)?.extract()?,
+            seller: l.get_item(1)?.extract()?,
+            units: l.get_item(2)?.extract()?,
+            amount,
+            created: l.get_item(4)?.extract()?,
+            end: l.get_item(5)?.extract()?,
+            skus,
+        })
+    }
+}
+
 /// An `e` entry: `[t, outcome column, packed event id]` (lists compare in this order).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Evidence {
@@ -94,22 +143,7 @@ impl BuyerState {
         if let Some(o) = &self.o {
             let m = PyDict::new(py);
             for (order_id, x) in o {
-                let l = PyList::empty(py);
-                l.append(x.t)?;
-                l.append(&x.seller)?;
-                l.append(x.units)?;
-                match &x.amount {
-                    Amount::None => l.append(py.None())?,
-                    Amount::Int(v) => l.append(v)?,
-                    Amount::Str(s) => l.append(s)?,
-                }
-                l.append(&x.created)?;
-                l.append(x.end)?;
-                for (sku, q) in &x.skus {
-                    l.append(sku)?;
-                    l.append(q)?;
-                }
-                m.set_item(order_id, l)?;
+                m.set_item(order_id, x.to_py(py)?)?;
             }
             d.set_item("o", m)?;
         }
@@ -166,30 +200,7 @@ impl BuyerState {
                 "o" => {
                     let mut m = IndexMap::default();
                     for (order_id, entry) in value.downcast::<PyDict>()?.iter() {
-                        let l = entry.downcast::<PyList>()?;
-                        let amount = l.get_item(3)?;
-                        let amount = if amount.is_none() {
-                            Amount::None
-                        } else if let Ok(v) = amount.extract::<i64>() {
-                            Amount::Int(v)
-                        } else {
-                            Amount::Str(amount.extract()?)
-                        };
-                        let mut skus = Vec::new();
-                        let mut j = 6;
-                        while j + 1 < l.len() {
-                            skus.push((l.get_item(j)?.extract()?, l.get_item(j + 1)?.extract()?));
-                            j += 2;
-                        }
-                        m.insert(order_id.extract()?, OrderEntry {
-                            t: l.get_item(0)?.extract()?,
-                            seller: l.get_item(1)?.extract()?,
-                            units: l.get_item(2)?.extract()?,
-                            amount,
-                            created: l.get_item(4)?.extract()?,
-                            end: l.get_item(5)?.extract()?,
-                            skus,
-                        });
+                        m.insert(order_id.extract()?, OrderEntry::from_py(entry.downcast::<PyList>()?)?);
                     }
                     s.o = Some(m);
                 }

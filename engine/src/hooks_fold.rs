@@ -5,11 +5,10 @@
 //! `to_py`); `FoldState` keeps a state on the Rust side across events, so that a stream
 //! folds without a round trip through Python per event.
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::buyer_state::{Amount, BuyerState, OrderEntry};
+use crate::buyer_state::{BuyerState, OrderEntry};
 use crate::pyconv::event_from_py;
 use crate::{eviction, evidence, holdings, longterm, windows};
 
@@ -20,40 +19,10 @@ fn state_of(state: Option<&Bound<'_, PyDict>>) -> PyResult<BuyerState> {
     }
 }
 
-/// An `o` entry as the list Python keeps.
-fn entry_to_py<'py>(py: Python<'py>, x: &OrderEntry) -> PyResult<Bound<'py, PyList>> {
-    let l = PyList::empty(py);
-    l.append(x.t)?;
-    l.append(&x.seller)?;
-    l.append(x.units)?;
-    match &x.amount {
-        Amount::None => l.append(py.None())?,
-        Amount::Int(v) => l.append(v)?,
-        Amount::Str(s) => l.append(s)?,
-    }
-    l.append(&x.created)?;
-    l.append(x.end)?;
-    for (sku, q) in &x.skus {
-        l.append(sku)?;
-        l.append(q)?;
-    }
-    Ok(l)
-}
-
-/// An `o` entry from the list Python keeps (through `BuyerState::from_py`).
-fn entry_of(entry: &Bound<'_, PyList>) -> PyResult<OrderEntry> {
-    let d = PyDict::new(entry.py());
-    let o = PyDict::new(entry.py());
-    o.set_item("x", entry)?;
-    d.set_item("o", o)?;
-    let mut s = BuyerState::from_py(&d)?;
-    s.o.take().and_then(|mut o| o.shift_remove("x")).ok_or_else(|| PyValueError::new_err("not an entry"))
-}
-
 fn entries_to_py<'py>(py: Python<'py>, found: &[(String, OrderEntry)]) -> PyResult<Bound<'py, PyList>> {
     let l = PyList::empty(py);
     for (_, e) in found {
-        l.append(entry_to_py(py, e)?)?;
+        l.append(e.to_py(py)?)?;
     }
     Ok(l)
 }
@@ -178,7 +147,7 @@ fn fold_held_at<'py>(py: Python<'py>, state: &Bound<'py, PyDict>, seller: &str, 
 /// event_id_of)`.
 #[pyfunction]
 fn fold_entry(entry: &Bound<'_, PyList>, t: i64) -> PyResult<(bool, i64, i64, i64, String)> {
-    let e = entry_of(entry)?;
+    let e = OrderEntry::from_py(entry)?;
     Ok((holdings::holds_at(&e, t), holdings::hold_end(&e), holdings::value_of(&e), holdings::value_bound(&e), holdings::event_id_of(&e)))
 }
 
