@@ -8,8 +8,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::buyer_state::BuyerState;
-use crate::linking::state::{account_record, IdentityState, Record};
-use crate::linking::{keys, normalize, LinkedAccounts, LinkingRules};
+use crate::linking::state::{account_record, IdentityState};
+use crate::linking::{keys, normalize, LinkedAccounts};
 use crate::pyconv::{alerts_to_py, event_from_py};
 
 /// `streams.core.linking.LinkedAccounts`, native.
@@ -102,19 +102,6 @@ fn linking_identity_key(kind: &str, value: &str) -> String {
     keys::identity_key(kind, value)
 }
 
-/// `step_identity(state, key, message, rules)` -> `(state, alerts)`.
-#[pyfunction]
-fn linking_step_identity<'py>(py: Python<'py>, state: Option<&Bound<'py, PyDict>>, key: &str, message: &Bound<'py, PyDict>, rules: &Bound<'py, PyAny>) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyList>)> {
-    let rules = LinkingRules::from_py(rules)?;
-    let state = state.map(IdentityState::from_py).transpose()?;
-    let event = event_from_py(message)?;
-    let record = match message.get_item("record")? {
-        Some(r) => Record::from_value(&crate::pyconv::to_value(&r)?),
-        None => None,
-    };
-    let (state, alerts) = crate::linking::step_identity(state, key, &event, record.as_ref(), &rules);
-    Ok((state.to_py(py)?, alerts_to_py(py, &alerts)?))
-}
 
 /// `account_record(windows)`.
 #[pyfunction]
@@ -122,23 +109,7 @@ fn linking_account_record<'py>(py: Python<'py>, windows: &Bound<'py, PyDict>) ->
     account_record(&BuyerState::from_py(windows)?).map(|r| r.to_py(py)).transpose()
 }
 
-/// `link_message(record, event, key)`.
-#[pyfunction]
-#[pyo3(signature = (record, event, key))]
-fn linking_link_message<'py>(py: Python<'py>, record: Option<&Bound<'py, PyAny>>, event: &Bound<'py, PyDict>, key: &str) -> PyResult<Bound<'py, PyDict>> {
-    let record = match record {
-        Some(r) => Record::from_value(&crate::pyconv::to_value(r)?),
-        None => None,
-    };
-    crate::pyconv::from_map(py, &keys::link_message(record.as_ref(), &event_from_py(event)?, key))
-}
 
-/// `buyer_identity_keys(buyer_keys, event)`.
-#[pyfunction]
-fn linking_buyer_identity_keys(buyer_keys: Vec<String>, event: &Bound<'_, PyDict>) -> PyResult<Vec<String>> {
-    let found = keys::identity_keys(&event_from_py(event)?);
-    Ok(keys::buyer_identity_keys(&buyer_keys, &found).unwrap_or(buyer_keys))
-}
 
 /// An identity state dict through `from_py` and `to_py`.
 #[pyfunction]
@@ -155,10 +126,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(linking_is_cjk, m)?)?;
     m.add_function(wrap_pyfunction!(linking_identity_keys, m)?)?;
     m.add_function(wrap_pyfunction!(linking_identity_key, m)?)?;
-    m.add_function(wrap_pyfunction!(linking_step_identity, m)?)?;
     m.add_function(wrap_pyfunction!(linking_account_record, m)?)?;
     m.add_function(wrap_pyfunction!(linking_state_roundtrip, m)?)?;
-    m.add_function(wrap_pyfunction!(linking_link_message, m)?)?;
-    m.add_function(wrap_pyfunction!(linking_buyer_identity_keys, m)?)?;
     Ok(())
 }

@@ -10,25 +10,6 @@ use crate::pyconv::{event_from_py, event_to_py};
 use crate::sweep::{Sweeper, EVERY_DAYS, KEEP_DAYS};
 use crate::validate::quick_event;
 
-/// `step_order(state, event)` -> `(state, forwarded events)`, both as the Python dicts.
-#[pyfunction]
-#[pyo3(signature = (state, event))]
-fn orders_step<'py>(
-    py: Python<'py>,
-    state: Option<&Bound<'py, PyDict>>,
-    event: &Bound<'py, PyDict>,
-) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyList>)> {
-    let mut s = match state {
-        Some(d) => OrderState::from_py(d)?,
-        None => OrderState::new(),
-    };
-    let forward = step_order(&mut s, event_from_py(event)?);
-    let out = PyList::empty(py);
-    for e in &forward {
-        out.append(event_to_py(py, e)?)?;
-    }
-    Ok((s.to_py(py)?, out))
-}
 
 /// Folds a whole stream of one order in Rust (no conversion between steps) and gives the
 /// final state and every forwarded event: checks that the state kept in Rust behaves as
@@ -124,7 +105,6 @@ fn quick_event_count(lines: Vec<Bound<'_, PyBytes>>, keep: bool, rounds: usize) 
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(orders_step, m)?)?;
     m.add_function(wrap_pyfunction!(orders_run, m)?)?;
     m.add_function(wrap_pyfunction!(orders_idle, m)?)?;
     m.add_function(wrap_pyfunction!(sweeper_due, m)?)?;
