@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 import orjson
 
@@ -19,8 +19,6 @@ from schemas.event import validate_event
 from streams.core.lists import ListBook, ListEntry
 from streams.errors import InvalidEvent, OrderguardError
 from streams.skips import Skips
-
-T = TypeVar("T")
 
 # compressed files are read as they are, recognised by their first bytes (not their name,
 # so that standard input works too)
@@ -122,27 +120,6 @@ def read_events(
             of whose lines is a canonical event (likely not an events file at all).
 
     """
-    return read_decoded(path, _event, on_error=on_error, errors=errors)
-
-
-def _event(line: bytes) -> dict[str, Any]:
-    return validate_event(orjson.loads(line))
-
-
-def read_decoded(
-    path: Path | str,
-    decode: Callable[[bytes], T],
-    *,
-    on_error: str = "raise",
-    errors: IO[str] | None = None,
-) -> Iterator[T]:
-    """:func:`read_events` with another reader of each line: yield ``decode(line)``.
-
-    ``decode`` raises ``orjson.JSONDecodeError`` or ``InvalidEvent`` for a line that is no
-    canonical event, as ``validate_event(orjson.loads(line))`` does; such lines are
-    reported and skipped, or raised, as :func:`read_events` says. The native core's
-    ``Engine.feed_line`` reads a line this way (and returns its alerts).
-    """
     skips, valid = Skips(errors), 0
     with open_lines(path) as stream:
         for lineno, line in enumerate(stream, 1):
@@ -151,7 +128,7 @@ def read_decoded(
             if not line.strip():
                 continue
             try:
-                value = decode(line)
+                event = validate_event(orjson.loads(line))
             except (orjson.JSONDecodeError, InvalidEvent) as exc:
                 reason = _where(path, lineno, exc)
                 if on_error == "raise":
@@ -159,7 +136,7 @@ def read_decoded(
                 skips.skip(reason)
                 continue
             valid += 1
-            yield value
+            yield event
     _finish(path, skips, valid)
 
 
